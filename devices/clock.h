@@ -1,0 +1,65 @@
+// Virtual clock and timers. Every device timer runs on this clock, never on the
+// host's, so that deterministic mode (time advances with instructions executed)
+// and tests (time stepped by hand) see exactly the same device behaviour.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace petrel {
+
+enum class ClockMode {
+    Realtime,       // host monotonic time since start (default, interactive)
+    Deterministic,  // the run loop sets time from the instruction count
+    Manual,         // tests advance time explicitly
+};
+
+class Clock;
+
+class Timer {
+public:
+    using Callback = std::function<void()>;
+    // Arms the timer at an absolute virtual time; re-arming replaces the deadline.
+    void arm(uint64_t deadline_ns);
+    void arm_in(uint64_t delay_ns);
+    void cancel();
+    bool armed() const { return armed_; }
+    uint64_t deadline() const { return deadline_; }
+
+private:
+    friend class Clock;
+    Timer(Clock* clock, Callback cb) : clock_(clock), cb_(std::move(cb)) {}
+    Clock* clock_;
+    Callback cb_;
+    uint64_t deadline_ = 0;
+    bool armed_ = false;
+};
+
+class Clock {
+public:
+    explicit Clock(ClockMode mode = ClockMode::Manual);
+    ClockMode mode() const { return mode_; }
+
+    // Current virtual time in nanoseconds since machine start.
+    uint64_t now_ns() const;
+    // Deterministic/Manual modes: move time forward (never backward).
+    void set_now(uint64_t ns);
+    void advance(uint64_t ns) { set_now(now_ns() + ns); }
+
+    // The clock owns its timers; the pointer stays valid for the clock's life.
+    Timer* new_timer(Timer::Callback cb);
+
+    // Earliest armed deadline, or UINT64_MAX.
+    uint64_t next_deadline() const;
+    // Fires every timer whose deadline <= now (callbacks may re-arm).
+    void run_expired();
+
+private:
+    ClockMode mode_;
+    uint64_t manual_now_ = 0;
+    uint64_t host_start_ns_ = 0;
+    std::vector<std::unique_ptr<Timer>> timers_;
+};
+
+}  // namespace petrel

@@ -1,0 +1,200 @@
+#include "machine/options.h"
+
+#include <charconv>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace petrel {
+
+namespace {
+
+// "key=value,key=value" after an optional leading bare word.
+struct KeyValues {
+    std::string head;
+    std::vector<std::pair<std::string, std::string>> kv;
+};
+
+KeyValues split_kv(const std::string& text, bool has_head) {
+    KeyValues out;
+    size_t pos = 0;
+    bool first = true;
+    while (pos <= text.size()) {
+        size_t comma = text.find(',', pos);
+        std::string part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        size_t eq = part.find('=');
+        if (first && has_head && eq == std::string::npos) out.head = part;
+        else if (eq == std::string::npos) out.kv.emplace_back(part, "");
+        else out.kv.emplace_back(part.substr(0, eq), part.substr(eq + 1));
+        first = false;
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return out;
+}
+
+uint64_t parse_uint(const std::string& text, const std::string& option) {
+    uint64_t v = 0;
+    const char* b = text.data();
+    const char* e = b + text.size();
+    int base = 10;
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) { b += 2; base = 16; }
+    auto [p, ec] = std::from_chars(b, e, v, base);
+    if (ec != std::errc() || p != e || b == e)
+        throw UsageError(fmt::format("{}: '{}' is not a number", option, text));
+    return v;
+}
+
+CharDevSpec parse_chardev(const std::string& text, const std::string& option) {
+    if (text == "stdio") return {CharDevSpec::Kind::Stdio, ""};
+    if (text == "none" || text == "null") return {CharDevSpec::Kind::None, ""};
+    if (text.rfind("file:", 0) == 0 && text.size() > 5) return {CharDevSpec::Kind::File, text.substr(5)};
+    throw UsageError(fmt::format("{}: unsupported backend '{}' (supported: stdio, file:PATH, none)", option, text));
+}
+
+DebugExitSpec parse_debug_exit(const KeyValues& kv, const std::string& option) {
+    DebugExitSpec spec;
+    for (auto& [k, v] : kv.kv) {
+        if (k == "iobase") spec.iobase = static_cast<uint16_t>(parse_uint(v, option + " iobase"));
+        else if (k == "iosize") {
+            uint64_t size = parse_uint(v, option + " iosize");
+            if (size != 1 && size != 2 && size != 4)
+                throw UsageError(fmt::format("{}: iosize must be 1, 2 or 4", option));
+            spec.iosize = static_cast<uint16_t>(size);
+        } else throw UsageError(fmt::format("{}: isa-debug-exit has no property '{}'", option, k));
+    }
+    return spec;
+}
+
+}  // namespace
+
+uint64_t parse_size(const std::string& text, const std::string& option) {
+    if (text.empty()) throw UsageError(fmt::format("{}: missing size", option));
+    std::string digits = text;
+    uint64_t mult = 1ull << 20;  // QEMU: a bare -m number is MiB
+    char suffix = text.back();
+    switch (suffix) {
+        case 'k': case 'K': mult = 1ull << 10; digits.pop_back(); break;
+        case 'm': case 'M': mult = 1ull << 20; digits.pop_back(); break;
+        case 'g': case 'G': mult = 1ull << 30; digits.pop_back(); break;
+        case 't': case 'T': mult = 1ull << 40; digits.pop_back(); break;
+        case 'b': case 'B': mult = 1; digits.pop_back(); break;
+        default: break;
+    }
+    uint64_t v = parse_uint(digits, option);
+    if (v == 0 || v > (UINT64_MAX / mult)) throw UsageError(fmt::format("{}: size '{}' out of range", option, text));
+    return v * mult;
+}
+
+CharDevSpec Options::com1() const {
+    if (serial) return *serial;
+    if (nographic) return {CharDevSpec::Kind::Stdio, ""};
+    return {CharDevSpec::Kind::None, ""};
+}
+
+std::string usage_text() {
+    return
+        "usage: petrel [options]\n"
+        "Petrel " PETREL_VERSION " - a portable x86-64 PC emulator (QEMU-compatible command line)\n"
+        "\n"
+        "Machine:\n"
+        "  -m SIZE[K|M|G|T]         guest RAM (default 128M; a bare number is MiB)\n"
+        "  -smp N                   number of vCPUs (only 1 for now)\n"
+        "  -accel tcg[,tier=interp|jit]  Petrel's own engine; tier forces one tier\n"
+        "  -no-reboot               exit instead of resetting on a guest reset/triple fault\n"
+        "Boot:\n"
+        "  -kernel FILE             Linux bzImage or multiboot ELF kernel\n"
+        "  -initrd FILE             initial ramdisk (multiboot: a module)\n"
+        "  -append CMDLINE          kernel command line\n"
+        "  -bios FILE               firmware image mapped below 4 GiB\n"
+        "Display and console:\n"
+        "  -nographic               no window; COM1 on the terminal (Ctrl-A x quits)\n"
+        "  -display none|sdl        display backend\n"
+        "  -serial stdio|file:PATH|none   COM1 backend\n"
+        "  -debugcon stdio|file:PATH|none port 0xE9 debug console\n"
+        "Devices:\n"
+        "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]  exit with status (value<<1)|1\n"
+        "Other:\n"
+        "  -h, --help               this text\n"
+        "  --version                version\n";
+}
+
+Options parse_options(const std::vector<std::string>& args) {
+    Options o;
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string opt = args[i];
+        // QEMU accepts both -opt and --opt.
+        if (opt.rfind("--", 0) == 0 && opt.size() > 2) opt = opt.substr(1);
+        auto value = [&]() -> std::string {
+            if (i + 1 >= args.size()) throw UsageError(fmt::format("{}: missing argument", opt));
+            return args[++i];
+        };
+        if (opt == "-h" || opt == "-help") o.show_help = true;
+        else if (opt == "-version") o.show_version = true;
+        else if (opt == "-m") {
+            std::string v = value();
+            KeyValues kv = split_kv(v, true);
+            std::string size = kv.head;
+            for (auto& [k, val] : kv.kv) {
+                if (k == "size") size = val;
+                else throw UsageError(fmt::format("-m: unsupported property '{}'", k));
+            }
+            o.ram_bytes = parse_size(size, "-m");
+            if (o.ram_bytes < (16ull << 20)) throw UsageError("-m: at least 16M of RAM is needed");
+            if (o.ram_bytes > (1ull << 40)) throw UsageError("-m: at most 1T of RAM is supported");
+            o.ram_bytes &= ~4095ull;
+        } else if (opt == "-smp") {
+            KeyValues kv = split_kv(value(), true);
+            uint64_t n = kv.head.empty() ? 1 : parse_uint(kv.head, "-smp");
+            for (auto& [k, v] : kv.kv) {
+                if (k == "cpus") n = parse_uint(v, "-smp cpus");
+                else throw UsageError(fmt::format("-smp: unsupported property '{}'", k));
+            }
+            if (n != 1) throw UsageError("-smp: only 1 vCPU is supported so far");
+            o.smp = 1;
+        } else if (opt == "-kernel") o.kernel = value();
+        else if (opt == "-initrd") o.initrd = value();
+        else if (opt == "-append") o.append = value();
+        else if (opt == "-bios") o.bios = value();
+        else if (opt == "-nographic") o.nographic = true;
+        else if (opt == "-no-reboot") o.no_reboot = true;
+        else if (opt == "-display") {
+            KeyValues kv = split_kv(value(), true);
+            if (kv.head == "none") o.display = Options::Display::None;
+            else if (kv.head == "sdl") o.display = Options::Display::Sdl;
+            else throw UsageError(fmt::format("-display: unsupported display '{}' (supported: none, sdl)", kv.head));
+        } else if (opt == "-serial") o.serial = parse_chardev(value(), "-serial");
+        else if (opt == "-debugcon") o.debugcon = parse_chardev(value(), "-debugcon");
+        else if (opt == "-device") {
+            std::string v = value();
+            KeyValues kv = split_kv(v, true);
+            if (kv.head == "isa-debug-exit") o.debug_exit.push_back(parse_debug_exit(kv, "-device"));
+            else throw UsageError(fmt::format("-device: unsupported device '{}'", kv.head));
+        } else if (opt == "-accel" || opt == "-machine" || opt == "-M") {
+            KeyValues kv = split_kv(value(), true);
+            if (opt == "-accel") {
+                if (kv.head != "tcg") throw UsageError(fmt::format("-accel: unsupported accelerator '{}' (Petrel's engine is 'tcg')", kv.head));
+                for (auto& [k, v] : kv.kv) {
+                    if (k == "tier" && v == "interp") o.tier = CpuTier::Interp;
+                    else if (k == "tier" && v == "jit") o.tier = CpuTier::Jit;
+                    else if (k == "tier" && v == "auto") o.tier = CpuTier::Auto;
+                    else if (k == "thread" || k == "tb-size") continue;  // QEMU tuning knobs: no meaning here
+                    else throw UsageError(fmt::format("-accel: unsupported property '{}={}'", k, v));
+                }
+            } else {
+                if (!kv.head.empty() && kv.head != "pc" && kv.head != "pc-i440fx")
+                    throw UsageError(fmt::format("{}: unsupported machine '{}' (supported: pc)", opt, kv.head));
+                for (auto& [k, v] : kv.kv) {
+                    if (k == "accel" && v == "tcg") continue;
+                    if (k == "type" && (v == "pc" || v == "pc-i440fx")) continue;
+                    throw UsageError(fmt::format("{}: unsupported property '{}={}'", opt, k, v));
+                }
+            }
+        } else {
+            throw UsageError(fmt::format("{}: unknown option (petrel --help lists the supported ones)", args[i]));
+        }
+    }
+    return o;
+}
+
+}  // namespace petrel

@@ -1,0 +1,54 @@
+// The command line, QEMU-compatible: what a user types for qemu-system-x86_64
+// means the same here. Options Petrel does not support yet are rejected by
+// name instead of being silently ignored.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace petrel {
+
+// A bad command line: the message names the option; main() exits with status 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct CharDevSpec {
+    enum class Kind { None, Stdio, File } kind = Kind::None;
+    std::string path;  // for File
+};
+
+struct DebugExitSpec {
+    uint16_t iobase = 0x501;  // QEMU's default
+    uint16_t iosize = 2;
+};
+
+enum class CpuTier { Auto, Interp, Jit };
+
+struct Options {
+    uint64_t ram_bytes = 128ull << 20;
+    unsigned smp = 1;
+    std::string kernel, initrd, append, bios;
+    bool nographic = false;
+    enum class Display { Default, None, Sdl } display = Display::Default;
+    std::optional<CharDevSpec> serial;  // unset: stdio with -nographic, else none
+    CharDevSpec debugcon;
+    bool no_reboot = false;
+    std::vector<DebugExitSpec> debug_exit;
+    CpuTier tier = CpuTier::Auto;
+    bool show_help = false;
+    bool show_version = false;
+
+    // Serial port COM1 after defaults are applied.
+    CharDevSpec com1() const;
+};
+
+// Parses argv (argv[0] skipped). Throws UsageError on any unknown, missing or
+// malformed option.
+Options parse_options(const std::vector<std::string>& args);
+uint64_t parse_size(const std::string& text, const std::string& option);  // "512M", "4G", "256" (MiB)
+std::string usage_text();
+
+}  // namespace petrel

@@ -1,0 +1,60 @@
+#include <doctest/doctest.h>
+
+#include "machine/options.h"
+
+using namespace petrel;
+
+static Options parse(std::vector<std::string> a) { return parse_options(a); }
+
+TEST_CASE("options: the QEMU forms used by scripts parse") {
+    Options o = parse({"-m", "512M", "-nographic", "-no-reboot", "-kernel", "k", "-initrd", "i",
+                       "-append", "console=ttyS0 quiet", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                       "-accel", "tcg,tier=interp", "-smp", "1", "-serial", "file:/tmp/x"});
+    CHECK(o.ram_bytes == 512ull << 20);
+    CHECK(o.nographic);
+    CHECK(o.no_reboot);
+    CHECK(o.kernel == "k");
+    CHECK(o.initrd == "i");
+    CHECK(o.append == "console=ttyS0 quiet");
+    REQUIRE(o.debug_exit.size() == 1);
+    CHECK(o.debug_exit[0].iobase == 0xf4);
+    CHECK(o.debug_exit[0].iosize == 4);
+    CHECK(o.tier == CpuTier::Interp);
+    CHECK(o.com1().kind == CharDevSpec::Kind::File);
+    CHECK(o.com1().path == "/tmp/x");
+}
+
+TEST_CASE("options: sizes follow QEMU's suffixes, a bare number is MiB") {
+    CHECK(parse({"-m", "4G"}).ram_bytes == 4ull << 30);
+    CHECK(parse({"-m", "256"}).ram_bytes == 256ull << 20);
+    CHECK(parse({"-m", "size=1G"}).ram_bytes == 1ull << 30);
+    CHECK(parse({"-m", "32G"}).ram_bytes == 32ull << 30);
+}
+
+TEST_CASE("options: -nographic puts COM1 on stdio unless -serial says otherwise") {
+    CHECK(parse({"-nographic"}).com1().kind == CharDevSpec::Kind::Stdio);
+    CHECK(parse({"-nographic", "-serial", "none"}).com1().kind == CharDevSpec::Kind::None);
+    CHECK(parse({}).com1().kind == CharDevSpec::Kind::None);
+}
+
+TEST_CASE("options: bad options are errors that name the option") {
+    auto fails_naming = [](std::vector<std::string> a, const char* name) {
+        try {
+            parse_options(a);
+        } catch (const UsageError& e) {
+            return std::string(e.what()).find(name) != std::string::npos;
+        }
+        return false;
+    };
+    CHECK(fails_naming({"-frobnicate"}, "-frobnicate"));
+    CHECK(fails_naming({"-m"}, "-m"));
+    CHECK(fails_naming({"-m", "lots"}, "-m"));
+    CHECK(fails_naming({"-m", "8M"}, "-m"));
+    CHECK(fails_naming({"-serial", "telnet:1234"}, "-serial"));
+    CHECK(fails_naming({"-device", "e1000"}, "e1000"));
+    CHECK(fails_naming({"-device", "isa-debug-exit,iosize=3"}, "iosize"));
+    CHECK(fails_naming({"-accel", "kvm"}, "kvm"));
+    CHECK(fails_naming({"-accel", "tcg,tier=fast"}, "tier"));
+    CHECK(fails_naming({"-display", "gtk"}, "gtk"));
+    CHECK(fails_naming({"-smp", "x"}, "-smp"));
+}
