@@ -1,0 +1,48 @@
+#include "cpu/block_cache.h"
+
+#include "cpu/cpu.h"
+
+namespace petrel {
+
+namespace {
+constexpr size_t kMaxEntries = 1 << 20;  // bound host memory on self-modifying guests
+
+Handler resolve(const DecodedInsn& insn) { return handler_for(insn.op); }
+}  // namespace
+
+const CachedInsn& BlockCache::lookup_or_decode(Cpu& cpu) {
+    CodeMode mode = cpu.code_mode();
+    uint64_t lin = cpu.linear_address(CS, cpu.s.rip, 1, Access::Exec);
+    uint64_t phys = cpu.translate(lin, Access::Exec, cpu.s.cpl == 3);
+    uint64_t key = (phys << 2) | static_cast<uint64_t>(mode);
+    if (auto it = map_.find(key); it != map_.end()) return it->second;
+
+    DecodedInsn insn;
+    DecodeStatus st = cpu.fetch_decode(insn);
+    if (st == DecodeStatus::TooLong) cpu.raise(kVecGP, 0);
+    if (st != DecodeStatus::Ok) cpu.raise(kVecUD);
+    bool crosses = ((phys & 0xfff) + insn.length) > 4096;
+    if (crosses || !cpu.mem.ram_page(phys)) {
+        scratch_ = CachedInsn{insn, resolve(insn)};
+        return scratch_;
+    }
+    if (map_.size() >= kMaxEntries) clear();
+    cpu.mem.mark_code_page(phys);
+    cpu.tlb_flush_phys_page_writes(phys & kPageMask);
+    by_page_[phys & kPageMask].push_back(key);
+    return map_.emplace(key, CachedInsn{insn, resolve(insn)}).first->second;
+}
+
+void BlockCache::invalidate_page(uint64_t phys_page) {
+    auto it = by_page_.find(phys_page);
+    if (it == by_page_.end()) return;
+    for (uint64_t key : it->second) map_.erase(key);
+    by_page_.erase(it);
+}
+
+void BlockCache::clear() {
+    map_.clear();
+    by_page_.clear();
+}
+
+}  // namespace petrel

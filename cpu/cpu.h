@@ -1,0 +1,235 @@
+// Cpu: one x86-64 CPU — its state, how it reaches memory and ports, and the
+// run loop. Instruction semantics live in cpu/interp/ (one handler per Op,
+// one file per family); the page walk in cpu/mmu.cpp; exception and interrupt
+// delivery, segment loading and mode changes in cpu/system/.
+//
+// Invariants:
+// - Handlers do every access that can fault before they change architectural
+//   state, so a fault leaves the state at the instruction boundary (the run
+//   loop restores RIP and RSP-affecting state it committed itself).
+// - Guest faults are C++ exceptions of type CpuFault thrown by raise(); the
+//   run loop catches them and delivers the exception to the guest.
+// - s.rip points at the current instruction while its handler runs;
+//   next_rip is where execution continues unless the handler changes it.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+
+#include "cpu/block_cache.h"
+#include "cpu/decoded_insn.h"
+#include "cpu/interrupt_controller.h"
+#include "cpu/state.h"
+#include "memory/bus.h"
+#include "memory/physical_memory.h"
+
+namespace petrel {
+
+struct CpuFault {
+    uint8_t vector;
+    bool has_error;
+    uint32_t error;
+};
+
+enum class Access : uint8_t { Read = 0, Write = 1, Exec = 2 };
+
+// Why run() returned.
+enum class StopReason : uint8_t { Budget, Halted, StopRequested, Shutdown };
+
+// One soft-TLB entry: a linear page mapped to a physical page, with a host
+// pointer when the page is plain RAM. Separate tags per access type let a
+// read-only or code page hit for reads while writes take the slow path.
+struct TlbEntry {
+    uint64_t tag_read = ~0ull;   // linear page number | 0 when valid for reads
+    uint64_t tag_write = ~0ull;
+    uint64_t tag_exec = ~0ull;
+    uint64_t phys_page = 0;
+    uint8_t* host = nullptr;     // host address of the page (RAM), or nullptr
+    bool global = false;
+    uint8_t page_shift = 12;     // 12, 21, 22 or 30: the guest page this entry came from
+};
+
+constexpr unsigned kTlbSize = 256;
+// TLB sets by privilege of the access (user / supervisor), since page
+// permissions differ between them.
+constexpr unsigned kTlbUser = 0, kTlbSupervisor = 1, kTlbSets = 2;
+
+class Cpu {
+public:
+    Cpu(PhysicalMemory& mem, Bus& io);
+
+    CpuState s;
+    PhysicalMemory& mem;
+    Bus& io;
+    InterruptController* intc = nullptr;  // the local APIC, once wired
+    // Host-side hooks, set by the machine.
+    std::function<uint64_t()> tsc_source;             // raw TSC (virtual time in TSC ticks)
+    std::function<void(const char* why)> on_shutdown; // triple fault / shutdown cycle
+    std::function<void(uint64_t)> on_apic_base_write; // IA32_APIC_BASE MSR
+    std::function<uint64_t()> on_apic_base_read;
+
+    uint64_t icount = 0;            // instructions retired
+    uint64_t a20_mask = ~0ull;      // ~(1 << 20) while the A20 gate is closed
+    // Set while the CPU itself reads/writes descriptor tables, the TSS or the
+    // stack during event delivery: SMAP does not apply to these.
+    bool implicit_supervisor_access = false;
+    uint64_t next_rip = 0;          // set before each handler runs
+    std::atomic<bool> stop_requested{false};
+    std::atomic<bool> irq_pending{false};  // a device changed an interrupt line: re-check
+
+    // Power-on / RESET state (SDM vol 3 table 9-1).
+    void reset();
+    // Runs up to max_insns instructions (fewer when halted, stopped or shut down).
+    StopReason run(uint64_t max_insns);
+    // Executes exactly one instruction (or delivers one pending event).
+    void step();
+
+    // ---- registers
+    uint64_t gpr_read(uint8_t reg, unsigned size) const {
+        if (reg >= kHighByteBase) return (s.gpr[reg - kHighByteBase] >> 8) & 0xff;
+        uint64_t v = s.gpr[reg];
+        switch (size) {
+            case 1: return v & 0xff;
+            case 2: return v & 0xffff;
+            case 4: return v & 0xffffffff;
+            default: return v;
+        }
+    }
+    void gpr_write(uint8_t reg, unsigned size, uint64_t v) {
+        if (reg >= kHighByteBase) {
+            uint64_t& r = s.gpr[reg - kHighByteBase];
+            r = (r & ~0xff00ull) | ((v & 0xff) << 8);
+            return;
+        }
+        uint64_t& r = s.gpr[reg];
+        switch (size) {
+            case 1: r = (r & ~0xffull) | (v & 0xff); break;
+            case 2: r = (r & ~0xffffull) | (v & 0xffff); break;
+            case 4: r = v & 0xffffffff; break;  // 32-bit writes zero-extend
+            default: r = v; break;
+        }
+    }
+
+    // ---- flags (cpu/interp/flags.cpp)
+    uint64_t rflags();                  // materialized RFLAGS
+    void set_rflags(uint64_t value);    // raw write of every writable bit; no privilege rules
+    bool cf(); bool pf(); bool af(); bool zf(); bool sf(); bool of();
+    bool cond(unsigned cc);             // Jcc/SETcc/CMOVcc condition 0-15
+    void set_lazy(uint8_t op, unsigned size, uint64_t result, uint64_t src1, uint64_t src2) {
+        s.lazy = LazyFlags{result, src1, src2, op, static_cast<uint8_t>(size)};
+    }
+
+    // ---- modes
+    bool long_mode() const { return s.efer & kEFER_LMA; }
+    bool protected_mode() const { return s.cr0 & kCR0_PE; }
+    bool v86_mode() const { return s.rflags & kVM; }
+    bool paging() const { return s.cr0 & kCR0_PG; }
+    CodeMode code_mode() const {
+        if (long_mode() && s.seg[CS].l()) return CodeMode::Bits64;
+        return s.seg[CS].db() ? CodeMode::Bits32 : CodeMode::Bits16;
+    }
+    unsigned stack_addr_size() const {
+        if (code_mode() == CodeMode::Bits64) return 8;
+        return s.seg[SS].db() ? 4 : 2;
+    }
+
+    // ---- faults
+    [[noreturn]] void raise(uint8_t vector) { throw CpuFault{vector, false, 0}; }
+    [[noreturn]] void raise(uint8_t vector, uint32_t error) { throw CpuFault{vector, true, error}; }
+
+    // ---- memory through segments: seg is a SegIndex, offset the effective address.
+    // Checks limits/canonical form, then pages; raises #GP/#SS/#PF/#AC as hardware does.
+    uint64_t linear_address(unsigned seg, uint64_t offset, unsigned size, Access access);
+    uint64_t read_mem(unsigned seg, uint64_t offset, unsigned size) {
+        return read_linear(linear_address(seg, offset, size, Access::Read), size, s.cpl == 3);
+    }
+    void write_mem(unsigned seg, uint64_t offset, unsigned size, uint64_t value) {
+        write_linear(linear_address(seg, offset, size, Access::Write), size, value, s.cpl == 3);
+    }
+    // 16-byte and 10-byte accesses (SSE, x87, CMPXCHG16B).
+    void read_mem_bytes(unsigned seg, uint64_t offset, void* out, unsigned size);
+    void write_mem_bytes(unsigned seg, uint64_t offset, const void* in, unsigned size);
+
+    // ---- memory by linear address (implicit supervisor accesses pass user=false)
+    uint64_t read_linear(uint64_t lin, unsigned size, bool user) {
+        TlbEntry& e = tlb_[user ? kTlbUser : kTlbSupervisor][(lin >> 12) % kTlbSize];
+        if (e.tag_read == (lin >> 12) && e.host && ((lin & 0xfff) + size) <= 4096) {
+            uint64_t v = 0;
+            memcpy(&v, e.host + (lin & 0xfff), size);
+            return v;
+        }
+        return read_linear_slow(lin, size, user);
+    }
+    void write_linear(uint64_t lin, unsigned size, uint64_t value, bool user) {
+        TlbEntry& e = tlb_[user ? kTlbUser : kTlbSupervisor][(lin >> 12) % kTlbSize];
+        if (e.tag_write == (lin >> 12) && e.host && ((lin & 0xfff) + size) <= 4096) {
+            memcpy(e.host + (lin & 0xfff), &value, size);
+            return;
+        }
+        write_linear_slow(lin, size, value, user);
+    }
+    // Checks that a linear range is writable (all pages) without writing: lets a
+    // handler fault before it commits anything (PUSH of several values, ENTER).
+    void probe_write(uint64_t lin, unsigned size, bool user);
+
+    // ---- stack (SS, with the stack address size)
+    void push(uint64_t value, unsigned size);
+    uint64_t pop(unsigned size);
+    uint64_t read_stack(uint64_t offset_from_rsp, unsigned size);  // without moving RSP
+
+    // ---- port I/O (permission checks: IOPL / TSS bitmap, in cpu/system)
+    uint64_t port_in(uint16_t port, unsigned size);
+    void port_out(uint16_t port, unsigned size, uint64_t value);
+    bool io_permitted(uint16_t port, unsigned size);
+
+    // ---- paging (cpu/mmu.cpp): linear -> physical or #PF
+    uint64_t translate(uint64_t lin, Access access, bool user);
+    void tlb_flush_all();          // MOV CR3 without PCID, mode changes
+    void tlb_flush_nonglobal();
+    void tlb_flush_page(uint64_t lin);
+    void tlb_flush_phys_page_writes(uint64_t phys_page);  // a page became a code page
+
+    // ---- system (cpu/system/*.cpp)
+    enum class EventKind : uint8_t { External, Nmi, Exception, SoftwareInt, Int3, Into, Int1 };
+    // Delivers an interrupt or exception through the IDT/IVT (handles #DF/triple fault).
+    // Sets both s.rip and next_rip to the handler, so it works from the run
+    // loop and from inside an instruction's handler (INT n).
+    void deliver_event(uint8_t vector, EventKind kind, bool has_error, uint32_t error);
+    uint64_t return_address(EventKind kind) const;
+    // MOV Sreg / POP Sreg / far transfers: selector load with every protected-mode check.
+    void load_segment(unsigned seg, uint16_t selector);
+    // Real/V86 mode: base = selector << 4, attributes unchanged.
+    void load_segment_real(unsigned seg, uint16_t selector);
+    void write_cr(unsigned n, uint64_t value);  // with #GP checks and TLB/mode side effects
+    uint64_t read_cr(unsigned n);
+    bool rdmsr(uint32_t index, uint64_t& value);  // false: #GP
+    bool wrmsr(uint32_t index, uint64_t value);
+    uint64_t read_tsc();
+    void update_mode();  // recompute EFER.LMA/CPL-derived caches after CR0/EFER/CS changes
+
+    // Decoder entry used by the run loop and the block cache.
+    DecodeStatus fetch_decode(DecodedInsn& insn);
+
+    TlbEntry tlb_[kTlbSets][kTlbSize];
+    BlockCache& block_cache() { return block_cache_; }
+    // Triple fault or a fault no handler can take: the machine decides (reset / exit).
+    void shutdown(const char* why);
+    bool is_shut_down() const { return shutdown_; }
+    void clear_shutdown() { shutdown_ = false; }
+
+private:
+    void on_code_page_written(uint64_t page);
+    BlockCache block_cache_;
+    bool shutdown_ = false;
+    uint64_t read_linear_slow(uint64_t lin, unsigned size, bool user);
+    void write_linear_slow(uint64_t lin, unsigned size, uint64_t value, bool user);
+    void fill_tlb(uint64_t lin, Access access, bool user, uint64_t phys);
+    void check_interrupts();
+    void execute_one();
+};
+
+// The handler of each Op (cpu/interp/handlers.cpp). Unset ops raise #UD.
+Handler handler_for(Op op);
+
+}  // namespace petrel

@@ -1,0 +1,8 @@
+// shift family handlers.
+#include "cpu/interp/handlers.h"
+
+namespace petrel {
+
+void register_shift(HandlerTable&) {}
+
+}  // namespace petrel
