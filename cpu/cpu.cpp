@@ -18,6 +18,7 @@ void Cpu::reset() {
     s.gdtr = s.idtr = DescriptorTable{0, 0xffff};
     s.gpr[RDX] = 0x600;  // family/model/stepping signature: family 6
     s.halted = false;
+    s.msr.rng_state = rng_seed_;
     tlb_flush_all();
     block_cache_.clear();
 }
@@ -46,6 +47,9 @@ void Cpu::step() {
         check_interrupts();
         if (!s.halted) execute_one();
     } catch (const CpuFault& f) {
+        // A faulting instruction has no trap-class #DB of its own.
+        s.pending_db = 0;
+        s.tf_at_start = false;
         // The faulting instruction left RIP at its start: deliver the exception.
         try {
             deliver_event(f.vector, EventKind::Exception, f.has_error, f.error);
@@ -83,11 +87,16 @@ void Cpu::check_interrupts() {
 }
 
 void Cpu::execute_one() {
+    // RF suppresses instruction breakpoints for exactly one instruction.
+    if (s.rflags & kRF) s.rflags &= ~kRF;
+    else if (s.dr[7] & 0xff) check_instruction_breakpoints();
+    s.tf_at_start = s.rflags & kTF;
     const CachedInsn& ci = block_cache_.lookup_or_decode(*this);
     next_rip = s.rip + ci.insn.length;
     ci.handler(*this, ci.insn);
     s.rip = next_rip;
     ++icount;
+    if (s.tf_at_start || s.pending_db) debug_trap_after_instruction();
 }
 
 }  // namespace petrel

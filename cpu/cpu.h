@@ -68,11 +68,17 @@ public:
     std::function<void(const char* why)> on_shutdown; // triple fault / shutdown cycle
     std::function<void(uint64_t)> on_apic_base_write; // IA32_APIC_BASE MSR
     std::function<uint64_t()> on_apic_base_read;
+    // IA32_TSC_DEADLINE (MSR 0x6E0): the local APIC's deadline timer. Without
+    // hooks the MSR reads 0 and ignores writes.
+    std::function<void(uint64_t)> on_tsc_deadline_write;
+    std::function<uint64_t()> on_tsc_deadline_read;
+    uint32_t apic_id = 0;           // CPUID.1:EBX[31:24]; the machine sets it per vCPU
 
     uint64_t icount = 0;            // instructions retired
-    uint64_t a20_mask = ~0ull;      // ~(1 << 20) while the A20 gate is closed
-    // Set while the CPU itself reads/writes descriptor tables, the TSS or the
-    // stack during event delivery: SMAP does not apply to these.
+    uint64_t a20_mask = ~0ull;      // ~(1 << 20) while the A20 gate is closed: change it with set_a20()
+    // Set while the CPU itself reads/writes descriptor tables or the TSS:
+    // these are supervisor accesses whatever the CPL, and SMAP blocks user
+    // pages for them regardless of EFLAGS.AC.
     bool implicit_supervisor_access = false;
     uint64_t next_rip = 0;          // set before each handler runs
     std::atomic<bool> stop_requested{false};
@@ -84,6 +90,14 @@ public:
     StopReason run(uint64_t max_insns);
     // Executes exactly one instruction (or delivers one pending event).
     void step();
+
+    // The A20 line (i8042 output port / port 92h): masks physical address bit 20
+    // when disabled. Flushes the TLB and decoded code when it changes.
+    void set_a20(bool enabled);
+    // RDRAND/RDSEED generator. Seeded from host entropy at construction; a
+    // deterministic run seeds it with a fixed value (reset() restarts from it).
+    void seed_rng(uint64_t seed);
+    uint64_t next_random();
 
     // ---- registers
     uint64_t gpr_read(uint8_t reg, unsigned size) const {
@@ -116,6 +130,17 @@ public:
     void set_rflags(uint64_t value);    // raw write of every writable bit; no privilege rules
     bool cf(); bool pf(); bool af(); bool zf(); bool sf(); bool of();
     bool cond(unsigned cc);             // Jcc/SETcc/CMOVcc condition 0-15
+    // Privileged-flag rules (cpu/system/flags_privilege.cpp). The integer
+    // family's PUSHF/POPF use these: pushf_image() is the value PUSHF stores
+    // (VM and RF clear, VIF shown as IF under VME), popf_apply() merges a
+    // popped value with the IOPL/IF/VIF rules of the current CPL and mode.
+    // Both raise #GP(0) where the SDM says. CLI/STI are registered by
+    // cpu/system; STI opens the interrupt shadow. MOV SS/POP SS need nothing:
+    // load_segment(SS, ...) opens the shadow itself.
+    void cli();
+    void sti();
+    uint64_t pushf_image(unsigned opsize);
+    void popf_apply(uint64_t value, unsigned opsize);
     void set_lazy(uint8_t op, unsigned size, uint64_t result, uint64_t src1, uint64_t src2) {
         s.lazy = LazyFlags{result, src1, src2, op, static_cast<uint8_t>(size)};
     }
@@ -207,6 +232,14 @@ public:
     bool wrmsr(uint32_t index, uint64_t value);
     uint64_t read_tsc();
     void update_mode();  // recompute EFER.LMA/CPL-derived caches after CR0/EFER/CS changes
+    void load_pdptes(uint64_t cr3);  // PAE (not IA-32e): cache the 4 PDPTEs; #GP(0) on reserved bits
+    void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);  // EAX, EBX, ECX, EDX
+
+    // ---- debug (cpu/system/debug.cpp)
+    void check_data_breakpoints(uint64_t lin, unsigned size, bool write);  // records DR6 hits
+    void check_instruction_breakpoints();   // #DB fault when an enabled DRn matches CS:RIP
+    void debug_trap_after_instruction();    // single-step / data-breakpoint #DB trap
+    bool data_breakpoint_on_page(uint64_t vpn) const;
 
     // Decoder entry used by the run loop and the block cache.
     DecodeStatus fetch_decode(DecodedInsn& insn);
@@ -222,6 +255,8 @@ private:
     void on_code_page_written(uint64_t page);
     BlockCache block_cache_;
     bool shutdown_ = false;
+    uint64_t rng_seed_ = host_entropy_seed();
+    static uint64_t host_entropy_seed();
     uint64_t read_linear_slow(uint64_t lin, unsigned size, bool user);
     void write_linear_slow(uint64_t lin, unsigned size, uint64_t value, bool user);
     void fill_tlb(uint64_t lin, Access access, bool user, uint64_t phys);

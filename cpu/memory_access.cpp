@@ -1,5 +1,7 @@
-// Segmented and linear memory access: limit/type/canonical checks, the slow
-// paths behind the inline soft-TLB hits in cpu.h, the stack and port I/O.
+// Segmented and linear memory access: limit/type/canonical checks, alignment
+// check (#AC), the slow paths behind the inline soft-TLB hits in cpu.h (where
+// data breakpoints are checked: the TLB keeps watched pages off the fast
+// path), the stack and port I/O.
 #include <cstring>
 
 #include "cpu/cpu.h"
@@ -8,11 +10,19 @@ namespace petrel {
 
 static bool canonical(uint64_t a) { return static_cast<uint64_t>(static_cast<int64_t>(a << 16) >> 16) == a; }
 
+// #AC: CR0.AM and EFLAGS.AC at CPL 3 make misaligned data accesses fault.
+static bool misaligned_ac(const CpuState& s, uint64_t lin, unsigned size, Access access) {
+    if (access == Access::Exec || size < 2 || size > 8) return false;
+    if (!(s.cr0 & kCR0_AM) || !(s.rflags & kAC) || s.cpl != 3) return false;
+    return lin & (size - 1);
+}
+
 uint64_t Cpu::linear_address(unsigned seg, uint64_t offset, unsigned size, Access access) {
     const uint8_t fault_vec = seg == SS ? kVecSS : kVecGP;
     if (code_mode() == CodeMode::Bits64) {
         uint64_t lin = offset + ((seg == FS || seg == GS) ? s.seg[seg].base : 0);
         if (!canonical(lin) || !canonical(lin + size - 1)) raise(fault_vec, 0);
+        if (misaligned_ac(s, lin, size, access)) raise(kVecAC, 0);
         return lin;
     }
     const Segment& sg = s.seg[seg];
@@ -31,10 +41,13 @@ uint64_t Cpu::linear_address(unsigned seg, uint64_t offset, unsigned size, Acces
     } else if (last > sg.limit) {
         raise(fault_vec, 0);
     }
-    return (sg.base + offset) & 0xffffffffull;
+    uint64_t lin = (sg.base + offset) & 0xffffffffull;
+    if (misaligned_ac(s, lin, size, access)) raise(kVecAC, 0);
+    return lin;
 }
 
 uint64_t Cpu::read_linear_slow(uint64_t lin, unsigned size, bool user) {
+    if (s.dr[7] & 0xff) check_data_breakpoints(lin, size, false);
     unsigned first = 4096 - (lin & 0xfff);
     if (size <= first) {
         uint64_t phys = translate(lin, Access::Read, user);
@@ -58,6 +71,7 @@ uint64_t Cpu::read_linear_slow(uint64_t lin, unsigned size, bool user) {
 }
 
 void Cpu::write_linear_slow(uint64_t lin, unsigned size, uint64_t value, bool user) {
+    if (s.dr[7] & 0xff) check_data_breakpoints(lin, size, true);
     unsigned first = 4096 - (lin & 0xfff);
     if (size <= first) {
         uint64_t phys = translate(lin, Access::Write, user);

@@ -92,6 +92,19 @@ struct LazyFlags {
     uint8_t size = 0;  // operand size in bytes
 };
 
+// MSRs that only hold values (MTRRs, machine-check and miscellaneous
+// control): cpu/system/msr.cpp gives them meaning.
+struct MsrState {
+    uint64_t mtrr_def_type = 0;
+    uint64_t mtrr_fixed[11] = {};      // 0x250, 0x258, 0x259, 0x268-0x26f
+    uint64_t mtrr_var[16] = {};        // PHYSBASE0, PHYSMASK0, ... PHYSMASK7 (0x200-0x20f)
+    uint64_t misc_enable = 1 | (1u << 11) | (1u << 12);  // fast strings; BTS and PEBS unavailable
+    uint64_t mcg_status = 0;
+    uint64_t bios_sign_id = 0;
+    uint64_t smbase = 0x30000;
+    uint64_t rng_state = 0x9e3779b97f4a7c15ull;  // RDRAND/RDSEED generator (seedable)
+};
+
 struct CpuState {
     uint64_t gpr[16] = {};
     uint64_t rip = 0;
@@ -125,6 +138,12 @@ struct CpuState {
     bool halted = false;
     bool interrupt_shadow = false;  // after STI / MOV SS / POP SS: no interrupts before the next instruction
     bool nmi_blocked = false;       // between NMI delivery and the next IRET
+
+    // ---- system state added by cpu/system (appended: the layout above is frozen)
+    uint64_t pdpte[4] = {};         // PAE page-directory pointers, loaded at MOV CR3 / paging enable
+    uint64_t pending_db = 0;        // DR6 bits of a trap-class #DB to raise after this instruction
+    bool tf_at_start = false;       // TF was set when the current instruction began (single-step)
+    MsrState msr;
 };
 
 static_assert(offsetof(CpuState, gpr) == 0);

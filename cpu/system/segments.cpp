@@ -1,5 +1,13 @@
-// Segment register loads in every mode.
-#include "cpu/cpu.h"
+// Segment register loads (MOV Sreg, POP Sreg, LDS/LES/LFS/LGS/LSS) in every
+// mode. Far transfers load CS themselves (far_transfer.cpp) since their
+// checks depend on the kind of transfer.
+//
+// Hidden-cache conventions: a null selector in DS/ES/FS/GS (and SS in 64-bit
+// mode) leaves the register unusable, which the cache records as P = 0 with
+// base 0 (Intel clears the base of a null load, also FS/GS in 64-bit mode).
+// Real and V86 loads change only selector and base (and, in V86, force the
+// fixed 64 KiB DPL 3 attributes), which is what gives "big real mode".
+#include "cpu/system/descriptors.h"
 
 namespace petrel {
 
@@ -11,6 +19,7 @@ void Cpu::load_segment_real(unsigned seg, uint16_t selector) {
         sg.limit = 0xffff;
         sg.attr = seg == CS ? 0xfb : 0xf3;  // DPL 3 in V86
     }
+    if (seg == SS) s.interrupt_shadow = true;
 }
 
 void Cpu::load_segment(unsigned seg, uint16_t selector) {
@@ -18,25 +27,37 @@ void Cpu::load_segment(unsigned seg, uint16_t selector) {
         load_segment_real(seg, selector);
         return;
     }
-    // Minimal protected-mode load; full checks belong to cpu/system.
-    if ((selector & ~3) == 0) {
-        if (seg == SS && code_mode() != CodeMode::Bits64) raise(kVecGP, 0);
-        s.seg[seg] = Segment{selector, 0, 0, 0};
+    if (seg == CS) raise(kVecUD);  // MOV CS is invalid; far transfers load CS elsewhere
+    const unsigned rpl = selector & 3;
+    const uint32_t err = sel_error(selector);
+
+    if (is_null_selector(selector)) {
+        if (seg == SS) {
+            // 64-bit mode allows a null SS below CPL 3 when RPL = CPL.
+            if (code_mode() != CodeMode::Bits64 || s.cpl == 3 || rpl != s.cpl) raise(kVecGP, 0);
+            Segment nul = null_segment(selector);
+            nul.attr = static_cast<uint16_t>(s.cpl << 5);  // keeps SS.DPL = CPL
+            s.seg[SS] = nul;
+            s.interrupt_shadow = true;
+            return;
+        }
+        s.seg[seg] = null_segment(selector);
         return;
     }
-    const DescriptorTable& table = (selector & 4) ? DescriptorTable{s.ldtr.base, static_cast<uint16_t>(s.ldtr.limit)} : s.gdtr;
-    uint32_t index = selector & ~7u;
-    if (index + 7 > table.limit) raise(kVecGP, selector & ~3u);
-    implicit_supervisor_access = true;
-    uint64_t desc = read_linear(table.base + index, 8, false);
-    implicit_supervisor_access = false;
-    if (!(desc & (1ull << 47))) raise(seg == SS ? kVecSS : kVecNP, selector & ~3u);
-    Segment& sg = s.seg[seg];
-    sg.selector = selector;
-    sg.attr = static_cast<uint16_t>(((desc >> 40) & 0xff) | (((desc >> 52) & 0xf) << 8));
-    uint32_t limit = static_cast<uint32_t>((desc & 0xffff) | ((desc >> 32) & 0xf0000));
-    sg.limit = sg.g() ? (limit << 12) | 0xfff : limit;
-    sg.base = ((desc >> 16) & 0xffffff) | (((desc >> 56) & 0xff) << 24);
+
+    Descriptor d;
+    if (!read_descriptor(*this, selector, d)) raise(kVecGP, err);
+    if (seg == SS) {
+        if (rpl != s.cpl || !d.writable_data() || d.dpl() != s.cpl) raise(kVecGP, err);
+        if (!d.present()) raise(kVecSS, err);
+    } else {
+        if (!d.s() || !d.readable()) raise(kVecGP, err);
+        if (!d.conforming() && (rpl > d.dpl() || s.cpl > d.dpl())) raise(kVecGP, err);
+        if (!d.present()) raise(kVecNP, err);
+    }
+    set_accessed(*this, selector, d);
+    s.seg[seg] = segment_from(d, selector);
+    if (seg == SS) s.interrupt_shadow = true;  // MOV SS / POP SS shadow (LSS too; harmless)
 }
 
 }  // namespace petrel
