@@ -63,7 +63,7 @@ struct SysFixture {
         gdt(0x10, make_desc(0, 0xfffff, kData0, 0xc));
         gdt(0x18, make_desc(0, 0xfffff, kCode3, 0xc));
         gdt(0x20, make_desc(0, 0xfffff, kData3, 0xc));
-        gdt(0x28, make_desc(kTss, 0x67 + 0x2000 / 8 + 1, 0x89, 0));
+        gdt(0x28, make_desc(kTss, 0x67 + 0x2000 / 8 + 1, 0x8b, 0));  // busy: the current task
         wr(kTss + 4, kStack0, 4);    // ESP0
         wr(kTss + 8, 0x10, 2);       // SS0
         wr(kTss + 0x66, 0x68, 2);    // I/O bitmap right after the TSS
@@ -94,7 +94,7 @@ struct SysFixture {
         gdt(0x20, make_desc(0, 0xfffff, kCode3, 0xc));
         gdt(0x28, make_desc(0, 0xfffff, kData3, 0xc));
         gdt(0x30, make_desc(0, 0xfffff, kCode3, 0xa));
-        gdt(0x40, make_desc(kTss, 0x67, 0x89, 0));
+        gdt(0x40, make_desc(kTss, 0x67, 0x8b, 0));
         gdt(0x48, 0);
         wr(kTss + 4, kStack0, 8);            // RSP0
         wr(kTss + 0x24, 0xa000, 8);          // IST1
