@@ -222,7 +222,9 @@ public:
     // loop and from inside an instruction's handler (INT n).
     void deliver_event(uint8_t vector, EventKind kind, bool has_error, uint32_t error);
     uint64_t return_address(EventKind kind) const;
-    // MOV Sreg / POP Sreg / far transfers: selector load with every protected-mode check.
+    // MOV Sreg / POP Sreg / LxS: selector load with every protected-mode check
+    // (loading SS opens the MOV SS interrupt shadow). seg == CS is for loaders
+    // only: a present code segment, CPL = RPL. Far transfers load CS themselves.
     void load_segment(unsigned seg, uint16_t selector);
     // Real/V86 mode: base = selector << 4, attributes unchanged.
     void load_segment_real(unsigned seg, uint16_t selector);

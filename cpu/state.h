@@ -100,7 +100,6 @@ struct MsrState {
     uint64_t mtrr_var[16] = {};        // PHYSBASE0, PHYSMASK0, ... PHYSMASK7 (0x200-0x20f)
     uint64_t misc_enable = 1 | (1u << 11) | (1u << 12);  // fast strings; BTS and PEBS unavailable
     uint64_t mcg_status = 0;
-    uint64_t bios_sign_id = 0;
     uint64_t smbase = 0x30000;
     uint64_t rng_state = 0x9e3779b97f4a7c15ull;  // RDRAND/RDSEED generator (seedable)
 };

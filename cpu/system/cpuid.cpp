@@ -32,6 +32,7 @@ constexpr uint32_t SSE3 = bit(0), PCLMULQDQ = bit(1), SSSE3 = bit(9), CX16 = bit
 constexpr uint32_t FSGSBASE = bit(0), BMI1 = bit(3), SMEP = bit(7), BMI2 = bit(8), INVPCID = bit(10),
                    RDSEED = bit(18), ADX = bit(19), SMAP = bit(20);
 constexpr uint32_t UMIP = bit(2), RDPID = bit(22);
+constexpr uint32_t ARCH_CAPABILITIES = bit(29);  // EDX: MSR 0x10A (msr.cpp) says which attacks do not apply
 // ---- leaf 0x80000001: ECX, EDX
 constexpr uint32_t LAHF_LM = bit(0), ABM = bit(5);
 constexpr uint32_t SYSCALL = bit(11), NX = bit(20), PDPE1GB = bit(26), RDTSCP = bit(27), LM = bit(29);
@@ -79,7 +80,7 @@ constexpr Leaf kLeaves[] = {
     {0x4, 2, cache_eax(3, 2), cache_ebx(8), 511, 0},     // L2 256 KiB 8-way
     {0x4, 3, cache_eax(3, 3), cache_ebx(16), 8191, 0},   // L3 8 MiB 16-way
     {0x6, -1, ARAT, 0, 0, 0},
-    {0x7, 0, 0, FSGSBASE | BMI1 | SMEP | BMI2 | INVPCID | RDSEED | ADX | SMAP, UMIP | RDPID, 0},
+    {0x7, 0, 0, FSGSBASE | BMI1 | SMEP | BMI2 | INVPCID | RDSEED | ADX | SMAP, UMIP | RDPID, ARCH_CAPABILITIES},
     {0xd, 0, kXcr0Supported, kXsaveAreaSize, kXsaveAreaSize, 0},  // EBX: size for XCR0 (filled in)
     {0xd, 1, 1, 0, 0, 0},                                          // XSAVEOPT
     {0x80000000, -1, kMaxExtended, 0, 0, 0},

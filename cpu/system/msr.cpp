@@ -37,6 +37,19 @@ bool all_bytes(uint64_t v, bool (*ok)(uint64_t)) {
     return true;
 }
 
+// IA32_ARCH_CAPABILITIES: an interpreter has no speculative side channels, so
+// it reports the "not affected" bits an OS uses to skip mitigations (Linux:
+// page-table isolation, MDS buffer clearing...): RDCL_NO, SSB_NO, MDS_NO,
+// PSCHANGE_MC_NO, TAA_NO, SBDR_SSDP_NO, FBSDP_NO, PSDP_NO, BHI_NO, PBRSB_NO,
+// GDS_NO, RFDS_NO.
+constexpr uint64_t kArchCapabilities = (1ull << 0) | (1ull << 4) | (1ull << 5) | (1ull << 6) | (1ull << 8) |
+                                       (1ull << 13) | (1ull << 14) | (1ull << 15) | (1ull << 20) | (1ull << 24) |
+                                       (1ull << 26) | (1ull << 27);
+// Microcode revision reported in IA32_BIOS_SIGN_ID[63:32]. Linux disables the
+// TSC-deadline timer on this model below revision 0x25 (an erratum of real
+// parts), so report a revision past it.
+constexpr uint64_t kMicrocodeRevision = 0x2f;
+
 constexpr uint64_t kApicBaseDefault = 0xfee00000ull | (1u << 11) | (1u << 8);  // enabled, BSP
 constexpr uint64_t kApicBaseWritable = kPhysAddrMask | (1u << 11) | (1u << 8);  // no x2APIC (bit 10)
 
@@ -77,9 +90,13 @@ const MsrDef kMsrTable[] = {
     {0x3a, 0x3a, "IA32_FEATURE_CONTROL",  // locked by "firmware", VMX/SMX off
      [](Cpu&, uint32_t, uint64_t& v) { v = 1; return true; }, nullptr},
     {0x79, 0x79, "IA32_BIOS_UPDT_TRIG", nullptr, [](Cpu&, uint32_t, uint64_t) { return true; }},
+    // Software writes 0 and runs CPUID to latch the revision: the latch is
+    // always full here, so writes are accepted and ignored.
     {0x8b, 0x8b, "IA32_BIOS_SIGN_ID",
-     [](Cpu& c, uint32_t, uint64_t& v) { v = c.s.msr.bios_sign_id; return true; },
-     [](Cpu& c, uint32_t, uint64_t v) { c.s.msr.bios_sign_id = v; return true; }},
+     [](Cpu&, uint32_t, uint64_t& v) { v = kMicrocodeRevision << 32; return true; },
+     [](Cpu&, uint32_t, uint64_t) { return true; }},
+    {0x10a, 0x10a, "IA32_ARCH_CAPABILITIES", [](Cpu&, uint32_t, uint64_t& v) { v = kArchCapabilities; return true; },
+     nullptr},
     {0xce, 0xce, "MSR_PLATFORM_INFO",  // maximum non-turbo ratio 24 (x 100 MHz)
      [](Cpu&, uint32_t, uint64_t& v) { v = 24u << 8; return true; }, nullptr},
     {0xfe, 0xfe, "IA32_MTRRCAP",  // 8 variable ranges, fixed ranges, write-combining

@@ -27,9 +27,20 @@ void Cpu::load_segment(unsigned seg, uint16_t selector) {
         load_segment_real(seg, selector);
         return;
     }
-    if (seg == CS) raise(kVecUD);  // MOV CS is invalid; far transfers load CS elsewhere
     const unsigned rpl = selector & 3;
     const uint32_t err = sel_error(selector);
+    if (seg == CS) {
+        // Not reachable from guest code (MOV CS is #UD at decode; far
+        // transfers have their own checks): loaders use it to enter a mode.
+        // A present code segment, CPL = RPL.
+        Descriptor cd;
+        if (is_null_selector(selector) || !read_descriptor(*this, selector, cd) || !cd.is_code())
+            raise(kVecGP, err);
+        if (!cd.present()) raise(kVecNP, err);
+        set_accessed(*this, selector, cd);
+        load_cs(*this, selector, cd, rpl);
+        return;
+    }
 
     if (is_null_selector(selector)) {
         if (seg == SS) {
