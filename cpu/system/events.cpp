@@ -112,7 +112,8 @@ private:
     // goes through the V86 task's own IVT at linear 0, like real mode.
     bool v86_redirected() {
         const Segment& tr = s_.tr;
-        if ((tr.type() & 7) != 1 || tr.limit < 0x67) cpu_.raise(kVecGP, 0);  // needs a 32-bit TSS
+        bool tss32 = tr.type() == kTss32Avail || tr.type() == kTss32Busy;
+        if (!tss32 || tr.limit < 0x67) cpu_.raise(kVecGP, 0);  // the bitmap lives in a 32-bit TSS
         ImplicitAccess implicit(cpu_);
         uint32_t iomap = static_cast<uint32_t>(cpu_.read_linear((tr.base + 0x66) & 0xffffffff, 2, false));
         uint32_t byte_off = iomap - 32 + e_.vector / 8;
