@@ -1,0 +1,136 @@
+// V86 entry and exit, VME interrupt redirection, 64-bit call gates, task
+// gates in the IDT.
+#include "tests/unit/cpu/system_fixture.h"
+
+using namespace petrel;
+using namespace petrel::test;
+using Kind = Cpu::EventKind;
+
+namespace {
+// CPL 0 IRET with VM set in the EFLAGS image: enter V86 at 2000:0100.
+void enter_v86(SysFixture& f, uint64_t eflags) {
+    uint64_t sp = SysFixture::kStack0 - 36;
+    uint32_t frame[9] = {0x100, 0x2000, static_cast<uint32_t>(eflags | kVM), 0xfffe, 0x3000, 0x11, 0x22, 0x33, 0x44};
+    for (unsigned i = 0; i < 9; ++i) f.wr(sp + 4 * i, frame[i], 4);
+    f.cpu.s.gpr[RSP] = sp;
+    f.exec(SysFixture::insn(Op::IRET, 4));
+}
+}  // namespace
+
+TEST_CASE_FIXTURE(SysFixture, "IRET to V86 loads real-mode style segments; an interrupt leaves V86 through the TSS") {
+    protected32();
+    enter_v86(*this, 0x202);
+    CHECK(cpu.v86_mode());
+    CHECK(cpu.s.cpl == 3);
+    CHECK(cpu.s.seg[CS].base == 0x20000);
+    CHECK(cpu.s.rip == 0x100);
+    CHECK(cpu.s.seg[SS].base == 0x30000);
+    CHECK(cpu.s.gpr[RSP] == 0xfffe);
+    CHECK(cpu.s.seg[ES].selector == 0x11);
+    CHECK(cpu.s.seg[GS].selector == 0x44);
+    CHECK(cpu.code_mode() == CodeMode::Bits16);
+
+    idt32(0x20, make_gate(0x08, kHandler, kIntGate32));
+    cpu.deliver_event(0x20, Kind::External, false, 0);
+    CHECK_FALSE(cpu.v86_mode());
+    CHECK(cpu.s.cpl == 0);
+    CHECK(cpu.s.rip == kHandler);
+    CHECK(cpu.s.seg[DS].selector == 0);
+    // Frame: GS FS DS ES SS ESP EFLAGS CS EIP.
+    uint64_t sp = cpu.s.gpr[RSP];
+    CHECK(sp == kStack0 - 36);
+    CHECK(rd(sp, 4) == 0x100);
+    CHECK(rd(sp + 4, 4) == 0x2000);
+    CHECK((rd(sp + 8, 4) & kVM) != 0);
+    CHECK(rd(sp + 12, 4) == 0xfffe);
+    CHECK(rd(sp + 16, 4) == 0x3000);
+    CHECK(rd(sp + 20, 4) == 0x11);
+    CHECK(rd(sp + 32, 4) == 0x44);
+    // And back.
+    exec(insn(Op::IRET, 4));
+    CHECK(cpu.v86_mode());
+    CHECK(cpu.s.rip == 0x100);
+}
+
+TEST_CASE_FIXTURE(SysFixture, "V86: IOPL-sensitive CLI and INT n; VME redirects INT n to the V86 IVT") {
+    protected32();
+    idt32(13, make_gate(0x08, kHandler, kIntGate32));
+    enter_v86(*this, 0x202);  // IOPL 0
+    auto f = attempt(insn(Op::CLI));
+    REQUIRE(f);
+    CHECK(f->vector == kVecGP);
+    exec(with_imm(Op::INT, 0x10, 1));  // #GP(0), delivered out of V86
+    CHECK_FALSE(cpu.v86_mode());
+    CHECK(cpu.s.rip == kHandler);
+    CHECK(rd(cpu.s.gpr[RSP], 4) == 0);
+    CHECK(rd(cpu.s.gpr[RSP] + 4, 4) == 0x100);  // the INT itself
+    enter_v86(*this, 0x202);
+    // With VME: CLI clears VIF, and INT 10h (bit clear in the redirection
+    // bitmap, which sits just below the I/O bitmap) uses the IVT at linear 0.
+    cpu.s.cr4 |= kCR4_VME;
+    cpu.s.rflags |= kVIF;
+    exec(insn(Op::CLI));
+    CHECK((cpu.s.rflags & kVIF) == 0);
+    CHECK((cpu.s.rflags & kIF) != 0);
+    wr(0x10 * 4, 0xc000'0040, 4);  // C000:0040
+    exec(with_imm(Op::INT, 0x10, 1));
+    CHECK(cpu.v86_mode());
+    CHECK(cpu.s.seg[CS].selector == 0xc000);
+    CHECK(cpu.s.rip == 0x40);
+    uint64_t sp = 0x30000 + cpu.s.gpr[RSP];
+    CHECK(rd(sp, 2) == 0x104);     // IP after CLI and INT (2 bytes each here)
+    CHECK(rd(sp + 2, 2) == 0x2000);
+    CHECK((rd(sp + 4, 2) & kIF) == 0);         // IF image = VIF (clear)
+    CHECK((rd(sp + 4, 2) & kIOPL) == kIOPL);   // IOPL image = 3
+}
+
+TEST_CASE_FIXTURE(SysFixture, "64-bit call gate from CPL 3: RSP from the TSS, null SS, 8-byte frame; RETFQ back") {
+    long64();
+    // 16-byte call gate at 0x50 -> 64-bit code 0x10 at kHandler, DPL 3.
+    wr(kGdt + 0x50, make_gate(0x10, kHandler, 0xec), 8);
+    wr(kGdt + 0x58, 0, 8);
+    to_cpl3_64();
+    cpu.s.rip = 0x4000;
+    DecodedInsn call = far_ptr(Op::CALL_FAR, 0x53, 0, 4);
+    call.ops[0] = Operand{OpKind::Mem, 6, 0};  // m16:32 (the direct form is invalid in 64-bit mode)
+    call.disp = 0x700;
+    call.mem_seg = DS;
+    call.addrsize = 8;
+    wr(0x700, 0, 4);
+    wr(0x704, 0x53, 2);
+    exec(call);
+    CHECK(cpu.s.cpl == 0);
+    CHECK(cpu.s.rip == kHandler);
+    CHECK(cpu.s.seg[SS].selector == 0);
+    uint64_t sp = cpu.s.gpr[RSP];
+    CHECK(sp == kStack0 - 32);
+    CHECK(rd(sp, 8) == 0x4002);
+    CHECK(rd(sp + 8, 8) == 0x33);
+    CHECK(rd(sp + 16, 8) == kStack3);
+    CHECK(rd(sp + 24, 8) == 0x2b);
+    exec(insn(Op::RET_FAR, 8));
+    CHECK(cpu.s.cpl == 3);
+    CHECK(cpu.s.rip == 0x4002);
+    CHECK(cpu.s.gpr[RSP] == kStack3);
+    CHECK(cpu.s.seg[SS].selector == 0x2b);
+}
+
+TEST_CASE_FIXTURE(SysFixture, "a task gate in the IDT switches tasks and pushes the error code on the new stack") {
+    protected32();
+    const uint64_t tss2 = 0x3800;
+    gdt(0x38, make_desc(tss2, 0x67, 0x89, 0));
+    wr(tss2 + 0x20, 0x6000, 4);
+    wr(tss2 + 0x24, 0x2, 4);
+    wr(tss2 + 0x38, 0x7000, 4);
+    wr(tss2 + 0x4c, 0x08, 2);
+    wr(tss2 + 0x50, 0x10, 2);
+    wr(tss2 + 0x54, 0x10, 2);
+    idt32(8, make_gate(0x38, 0, 0x85));  // task gate for #DF
+    cpu.deliver_event(kVecDF, Kind::Exception, true, 0);
+    CHECK(cpu.s.tr.selector == 0x38);
+    CHECK(cpu.s.rip == 0x6000);
+    CHECK(cpu.s.gpr[RSP] == 0x7000 - 4);
+    CHECK(rd(0x7000 - 4, 4) == 0);
+    CHECK(rd(tss2, 2) == 0x28);  // back link to the interrupted task
+    CHECK((cpu.s.rflags & kNT) != 0);
+}
