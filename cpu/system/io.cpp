@@ -29,21 +29,27 @@ bool Cpu::io_permitted(uint16_t port, unsigned size) {
 
 namespace {
 
-uint16_t port_operand(Cpu& cpu, const DecodedInsn& d, int i) {
-    const Operand& o = d.ops[i];
-    if (o.kind == OpKind::Imm) return static_cast<uint16_t>(d.imm & 0xff);
+// IN AL/eAX, imm8 (E4/E5) and OUT imm8 (E6/E7) name the port in the
+// immediate; EC-EF use DX. Byte forms are the even opcodes; the others use
+// the operand size, which is at most 4 (REX.W does not widen port I/O).
+uint16_t port_of(Cpu& cpu, const DecodedInsn& d) {
+    if (d.opcode >= 0xe4 && d.opcode <= 0xe7) return static_cast<uint16_t>(d.imm & 0xff);
     return static_cast<uint16_t>(cpu.s.gpr[RDX]);
+}
+unsigned size_of(const DecodedInsn& d) {
+    if (!(d.opcode & 1)) return 1;
+    return d.opsize == 2 ? 2 : 4;
 }
 
 void op_in(Cpu& cpu, const DecodedInsn& d) {
-    unsigned size = d.ops[0].size;
-    uint64_t v = cpu.port_in(port_operand(cpu, d, 1), size);
+    unsigned size = size_of(d);
+    uint64_t v = cpu.port_in(port_of(cpu, d), size);
     cpu.gpr_write(RAX, size, v);
 }
 
 void op_out(Cpu& cpu, const DecodedInsn& d) {
-    unsigned size = d.ops[1].size;
-    cpu.port_out(port_operand(cpu, d, 0), size, cpu.gpr_read(RAX, size));
+    unsigned size = size_of(d);
+    cpu.port_out(port_of(cpu, d), size, cpu.gpr_read(RAX, size));
 }
 
 }  // namespace

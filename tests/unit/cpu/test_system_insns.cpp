@@ -314,3 +314,36 @@ TEST_CASE_FIXTURE(SysFixture, "RDRAND is deterministic for a given seed and sets
     exec(with_gpr(Op::RDRAND, RAX, 8));
     CHECK(cpu.s.gpr[RAX] == first);
 }
+
+namespace {
+struct Latch : IoHandler {
+    uint64_t last = 0;
+    unsigned size = 0;
+    uint64_t io_read(uint64_t, unsigned) override { return 0x12345678; }
+    void io_write(uint64_t, uint64_t v, unsigned s) override { last = v, size = s; }
+};
+}  // namespace
+
+TEST_CASE_FIXTURE(SysFixture, "IN/OUT: port from imm8 or DX, size from the opcode, #GP when not permitted") {
+    Latch dev;
+    io.map(0x80, 4, &dev, "latch");
+    protected32();
+    cpu.s.gpr[RAX] = 0xaabbccdd;
+    DecodedInsn out = insn(Op::OUT, 4);
+    out.opcode = 0xe7;  // OUT imm8, eAX
+    out.imm = 0x80;
+    exec(out);
+    CHECK(dev.last == 0xaabbccdd);
+    CHECK(dev.size == 4);
+    DecodedInsn in = insn(Op::IN, 4);
+    in.opcode = 0xec;  // IN AL, DX
+    cpu.s.gpr[RDX] = 0x80;
+    exec(in);
+    CHECK(cpu.s.gpr[RAX] == 0xaabbcc78);
+    to_cpl3_32();
+    wr(kTss + 0x68 + 0x80 / 8, 1, 1);  // deny port 0x80
+    auto f = attempt(in);
+    REQUIRE(f);
+    CHECK(f->vector == kVecGP);
+    CHECK(f->error == 0);
+}
