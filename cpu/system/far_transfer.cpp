@@ -96,9 +96,9 @@ GateTarget read_call_gate(Cpu& cpu, uint16_t sel, const Descriptor& first, bool 
     g.cs_sel = g.gate.gate_selector();
     if (is_null_selector(g.cs_sel)) cpu.raise(kVecGP, 0);
     if (!read_descriptor(cpu, g.cs_sel, g.code) || !g.code.is_code()) cpu.raise(kVecGP, sel_error(g.cs_sel));
-    // A JMP never changes privilege; a CALL may go inward to non-conforming code.
-    bool bad_dpl = g.code.conforming() || !is_call ? (g.code.conforming() ? g.code.dpl() > cpl : g.code.dpl() != cpl)
-                                                   : g.code.dpl() > cpl;
+    // A CALL may go inward to non-conforming code (and conforming code runs
+    // at the caller's CPL); a JMP through a gate never changes privilege.
+    bool bad_dpl = (is_call || g.code.conforming()) ? g.code.dpl() > cpl : g.code.dpl() != cpl;
     if (bad_dpl) cpu.raise(kVecGP, sel_error(g.cs_sel));
     if (!g.code.present()) cpu.raise(kVecNP, sel_error(g.cs_sel));
     if (cpu.long_mode()) {

@@ -48,7 +48,7 @@ void iret_v86(Cpu& cpu, unsigned opsize) {
     if (ip > 0xffff) cpu.raise(kVecGP, 0);
     uint64_t cur = cpu.rflags();
     if (iopl == 3) {
-        uint64_t m = (kAlwaysWritable | kIF) & ~kRF;
+        uint64_t m = kAlwaysWritable | kIF;  // VM, IOPL, VIF, VIP stay
         if (opsize == 2) m &= 0xffff;
         cpu.set_rflags((cur & ~m) | (fl & m));
     } else {

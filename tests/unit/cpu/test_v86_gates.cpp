@@ -134,3 +134,70 @@ TEST_CASE_FIXTURE(SysFixture, "a task gate in the IDT switches tasks and pushes 
     CHECK(rd(tss2, 2) == 0x28);  // back link to the interrupted task
     CHECK((cpu.s.rflags & kNT) != 0);
 }
+
+TEST_CASE_FIXTURE(SysFixture, "JMP to a TSS: the old task is no longer busy, no back link, NT clear") {
+    protected32();
+    const uint64_t tss2 = 0x3800;
+    gdt(0x38, make_desc(tss2, 0x67, 0x89, 0));
+    wr(tss2 + 0x20, 0x6000, 4);
+    wr(tss2 + 0x24, 0x2, 4);
+    wr(tss2 + 0x4c, 0x08, 2);
+    wr(tss2 + 0x50, 0x10, 2);
+    exec(far_ptr(Op::JMP_FAR, 0x38, 0, 4));
+    CHECK(cpu.s.tr.selector == 0x38);
+    CHECK(cpu.s.rip == 0x6000);
+    CHECK((cpu.s.rflags & kNT) == 0);
+    CHECK(((rd(kGdt + 0x28 + 5, 1) >> 1) & 1) == 0);
+    CHECK(((rd(kGdt + 0x38 + 5, 1) >> 1) & 1) == 1);
+    CHECK(rd(tss2, 2) == 0);
+    // Jumping to a busy TSS is #GP(selector).
+    auto f = attempt(far_ptr(Op::JMP_FAR, 0x38, 0, 4));
+    REQUIRE(f);
+    CHECK(f->vector == kVecGP);
+    CHECK(f->error == 0x38);
+}
+
+TEST_CASE_FIXTURE(SysFixture, "16-bit TSS task switch through a task gate") {
+    protected32();
+    const uint64_t tss16 = 0x3900;
+    gdt(0x40, make_desc(tss16, 0x2b, 0x81, 0));  // available 16-bit TSS
+    gdt(0x48, make_desc(0, 0xffff, kCode0, 0));  // 16-bit code
+    gdt(0x50, make_desc(0, 0xffff, kData0, 0));  // 16-bit data
+    wr(tss16 + 0x0e, 0x1234, 2);   // IP
+    wr(tss16 + 0x10, 0x0002, 2);   // FLAGS
+    wr(tss16 + 0x12, 0xbeef, 2);   // AX
+    wr(tss16 + 0x1a, 0x0800, 2);   // SP
+    wr(tss16 + 0x24, 0x48, 2);     // CS
+    wr(tss16 + 0x26, 0x50, 2);     // SS
+    wr(tss16 + 0x28, 0x50, 2);     // DS
+    idt32(0x41, make_gate(0x40, 0, 0x85));
+    cpu.deliver_event(0x41, Kind::External, false, 0);
+    CHECK(cpu.s.tr.selector == 0x40);
+    CHECK(cpu.s.rip == 0x1234);
+    CHECK(cpu.code_mode() == CodeMode::Bits16);
+    CHECK((cpu.s.gpr[RAX] & 0xffff) == 0xbeef);
+    CHECK(cpu.s.seg[DS].selector == 0x50);
+    CHECK(rd(tss16, 2) == 0x28);
+}
+
+TEST_CASE_FIXTURE(SysFixture, "instruction breakpoints fault before the instruction unless RF is set") {
+    protected32();
+    cpu.s.dr[0] = 0x4000;
+    cpu.s.dr[7] = 0x401;  // L0, execute
+    CHECK_THROWS_AS(cpu.check_instruction_breakpoints(), CpuFault);
+    CHECK((cpu.s.dr[6] & 1) == 1);
+    cpu.s.rip = 0x4001;
+    CHECK_NOTHROW(cpu.check_instruction_breakpoints());
+}
+
+TEST_CASE_FIXTURE(SysFixture, "STAC/CLAC toggle AC at CPL 0 and are #UD at CPL 3") {
+    protected32();
+    exec(insn(Op::STAC));
+    CHECK((cpu.s.rflags & kAC) != 0);
+    exec(insn(Op::CLAC));
+    CHECK((cpu.s.rflags & kAC) == 0);
+    to_cpl3_32();
+    auto f = attempt(insn(Op::STAC));
+    REQUIRE(f);
+    CHECK(f->vector == kVecUD);
+}
