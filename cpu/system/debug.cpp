@@ -39,8 +39,8 @@ void Cpu::check_data_breakpoints(uint64_t lin, unsigned size, bool write) {
 
 void Cpu::check_instruction_breakpoints() {
     uint64_t dr7 = s.dr[7];
-    uint64_t lin = s.seg[CS].base + s.rip;
-    if (code_mode() != CodeMode::Bits64) lin &= 0xffffffff;
+    // 64-bit code ignores the CS base.
+    uint64_t lin = code_mode() == CodeMode::Bits64 ? s.rip : (s.seg[CS].base + s.rip) & 0xffffffff;
     uint64_t hits = 0;
     for (unsigned i = 0; i < 4; ++i)
         if (bp_enabled(dr7, i) && bp_rw(dr7, i) == 0 && s.dr[i] == lin) hits |= 1u << i;

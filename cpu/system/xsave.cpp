@@ -2,11 +2,12 @@
 // and XRSTOR in the standard (non-compacted) format. The legacy region
 // (bytes 0-511) has the FXSAVE layout; the 64-byte XSAVE header follows.
 //
-// The legacy region is built here from CpuState; it matches FXSAVE's layout
-// byte for byte (the x87/SSE family's FXSAVE/FXRSTOR produce the same image).
+// The legacy region comes from fxsave_area.cpp, the FXSAVE image shared with
+// the x87/SSE family.
 #include <cstring>
 
 #include "cpu/interp/operands.h"
+#include "cpu/system/fxsave_area.h"
 #include "cpu/system/system_handlers.h"
 
 namespace petrel {
@@ -15,26 +16,9 @@ namespace {
 
 constexpr uint64_t kXcr0Supported = 3;  // x87, SSE (cpuid.cpp leaf 0xD agrees)
 constexpr unsigned kAreaSize = 576;
-constexpr uint32_t kMxcsrMask = 0xffff;
 
 void check_enabled(Cpu& cpu) {
     if (!(cpu.s.cr4 & kCR4_OSXSAVE)) cpu.raise(kVecUD);
-}
-
-// Abridged tag (FXSAVE): one bit per physical register, 1 = not empty.
-uint8_t abridged_tags(uint16_t ftw) {
-    uint8_t t = 0;
-    for (unsigned i = 0; i < 8; ++i)
-        if (((ftw >> (2 * i)) & 3) != 3) t |= 1u << i;
-    return t;
-}
-
-// Full tag of a non-empty register from its contents: valid, zero or special.
-unsigned tag_of(const Float80& f) {
-    unsigned exp = f.sign_exp & 0x7fff;
-    if (exp == 0x7fff) return 2;
-    if (exp == 0) return f.significand == 0 ? 1 : 2;
-    return (f.significand >> 63) ? 0 : 2;  // unnormal: special
 }
 
 void put(uint8_t* p, uint64_t v, unsigned n) { memcpy(p, &v, n); }
@@ -42,64 +26,6 @@ uint64_t get(const uint8_t* p, unsigned n) {
     uint64_t v = 0;
     memcpy(&v, p, n);
     return v;
-}
-
-void save_x87(const Cpu& cpu, uint8_t* a, bool wide) {
-    const X87State& x = cpu.s.x87;
-    put(a + 0, x.fcw, 2);
-    put(a + 2, x.fsw, 2);
-    a[4] = abridged_tags(x.ftw);
-    a[5] = 0;
-    put(a + 6, x.fop, 2);
-    if (wide) {
-        put(a + 8, x.fip, 8);
-        put(a + 16, x.fdp, 8);
-    } else {
-        put(a + 8, x.fip & 0xffffffff, 4);
-        put(a + 12, x.fcs, 2);
-        put(a + 14, 0, 2);
-        put(a + 16, x.fdp & 0xffffffff, 4);
-        put(a + 20, x.fds, 2);
-        put(a + 22, 0, 2);
-    }
-    unsigned top = (x.fsw >> 11) & 7;
-    for (unsigned i = 0; i < 8; ++i) {
-        const Float80& f = x.st[(top + i) & 7];
-        uint8_t* r = a + 32 + 16 * i;
-        memset(r, 0, 16);
-        put(r, f.significand, 8);
-        put(r + 8, f.sign_exp, 2);
-    }
-}
-
-void restore_x87(Cpu& cpu, const uint8_t* a, bool wide) {
-    X87State& x = cpu.s.x87;
-    x.fcw = static_cast<uint16_t>(get(a, 2));
-    x.fsw = static_cast<uint16_t>(get(a + 2, 2));
-    x.fop = static_cast<uint16_t>(get(a + 6, 2) & 0x7ff);
-    if (wide) {
-        x.fip = get(a + 8, 8);
-        x.fdp = get(a + 16, 8);
-        x.fcs = x.fds = 0;
-    } else {
-        x.fip = get(a + 8, 4);
-        x.fcs = static_cast<uint16_t>(get(a + 12, 2));
-        x.fdp = get(a + 16, 4);
-        x.fds = static_cast<uint16_t>(get(a + 20, 2));
-    }
-    unsigned top = (x.fsw >> 11) & 7;
-    for (unsigned i = 0; i < 8; ++i) {
-        Float80& f = x.st[(top + i) & 7];
-        f.significand = get(a + 32 + 16 * i, 8);
-        f.sign_exp = static_cast<uint16_t>(get(a + 32 + 16 * i + 8, 2));
-    }
-    uint8_t abridged = a[4];
-    uint16_t ftw = 0;
-    for (unsigned p = 0; p < 8; ++p) {
-        unsigned tag = (abridged >> p) & 1 ? tag_of(x.st[p]) : 3;
-        ftw |= static_cast<uint16_t>(tag << (2 * p));
-    }
-    x.ftw = ftw;
 }
 
 void init_x87(Cpu& cpu) {
@@ -149,17 +75,8 @@ void op_xsave(Cpu& cpu, const DecodedInsn& d) {
     bool wide = d.has(kPrefixRexW);
     uint8_t buf[kAreaSize];
     read_area(cpu, ar, buf);  // untouched components keep their bytes
-    if (rfbm & 1) {
-        uint8_t tmp[512];
-        save_x87(cpu, tmp, wide);
-        memcpy(buf, tmp, 24);
-        memcpy(buf + 32, tmp + 32, 128);
-    }
-    if (rfbm & 2) {
-        put(buf + 24, cpu.s.mxcsr, 4);
-        put(buf + 28, kMxcsrMask, 4);
-        for (unsigned i = 0; i < xmm_count(cpu); ++i) memcpy(buf + 160 + 16 * i, &cpu.s.xmm[i], 16);
-    }
+    if (rfbm & 1) fp_area_store_x87(cpu, buf, wide);
+    if (rfbm & 2) fp_area_store_sse(cpu, buf, xmm_count(cpu));
     // XSTATE_BV: requested components are recorded as in use; others keep their bit.
     uint64_t bv = get(buf + 512, 8);
     bv = (bv & ~rfbm) | rfbm;
@@ -181,14 +98,15 @@ void op_xrstor(Cpu& cpu, const DecodedInsn& d) {
     uint32_t mxcsr = static_cast<uint32_t>(get(buf + 24, 4));
     if ((rfbm & 2) && (mxcsr & ~kMxcsrMask)) cpu.raise(kVecGP, 0);
     if (rfbm & 1) {
-        if (bv & 1) restore_x87(cpu, buf, wide);
+        if (bv & 1) fp_area_load_x87(cpu, buf, wide);
         else init_x87(cpu);
     }
     if (rfbm & 2) {
-        cpu.s.mxcsr = mxcsr;
-        for (unsigned i = 0; i < xmm_count(cpu); ++i) {
-            if (bv & 2) memcpy(&cpu.s.xmm[i], buf + 160 + 16 * i, 16);
-            else cpu.s.xmm[i] = XmmReg{};
+        if (bv & 2) {
+            fp_area_load_sse(cpu, buf, xmm_count(cpu));
+        } else {
+            cpu.s.mxcsr = mxcsr;  // MXCSR is loaded even when the SSE state is initialized
+            for (unsigned i = 0; i < xmm_count(cpu); ++i) cpu.s.xmm[i] = XmmReg{};
         }
     }
 }
