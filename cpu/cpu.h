@@ -240,6 +240,7 @@ public:
     // ---- debug (cpu/system/debug.cpp)
     void check_data_breakpoints(uint64_t lin, unsigned size, bool write);  // records DR6 hits
     void check_instruction_breakpoints();   // #DB fault when an enabled DRn matches CS:RIP
+    void check_io_breakpoints(uint16_t port, unsigned size);  // CR4.DE I/O breakpoints (traps)
     void debug_trap_after_instruction();    // single-step / data-breakpoint #DB trap
     bool data_breakpoint_on_page(uint64_t vpn) const;
 

@@ -147,11 +147,13 @@ uint64_t Cpu::read_stack(uint64_t offset_from_rsp, unsigned size) {
 
 uint64_t Cpu::port_in(uint16_t port, unsigned size) {
     if (!io_permitted(port, size)) raise(kVecGP, 0);
+    if (s.dr[7] & 0xff) check_io_breakpoints(port, size);
     return io.read(port, size);
 }
 
 void Cpu::port_out(uint16_t port, unsigned size, uint64_t value) {
     if (!io_permitted(port, size)) raise(kVecGP, 0);
+    if (s.dr[7] & 0xff) check_io_breakpoints(port, size);
     io.write(port, value, size);
 }
 

@@ -37,6 +37,17 @@ void Cpu::check_data_breakpoints(uint64_t lin, unsigned size, bool write) {
     }
 }
 
+void Cpu::check_io_breakpoints(uint16_t port, unsigned size) {
+    if (!(s.cr4 & kCR4_DE)) return;  // RW = 10 means I/O only with CR4.DE
+    uint64_t dr7 = s.dr[7];
+    for (unsigned i = 0; i < 4; ++i) {
+        if (!bp_enabled(dr7, i) || bp_rw(dr7, i) != 2) continue;
+        unsigned len = bp_len(dr7, i);
+        uint64_t start = (s.dr[i] & 0xffff) & ~static_cast<uint64_t>(len - 1);
+        if (port < start + len && start < port + size) s.pending_db |= 1u << i;
+    }
+}
+
 void Cpu::check_instruction_breakpoints() {
     uint64_t dr7 = s.dr[7];
     // 64-bit code ignores the CS base.
