@@ -91,7 +91,9 @@ void Cpu::execute_one() {
     if (s.rflags & kRF) s.rflags &= ~kRF;
     else if (s.dr[7] & 0xff) check_instruction_breakpoints();
     s.tf_at_start = s.rflags & kTF;
-    const CachedInsn& ci = block_cache_.lookup_or_decode(*this);
+    // A copy: the handler may write to its own code page, which drops the
+    // cache entry while the handler still reads the instruction.
+    const CachedInsn ci = block_cache_.lookup_or_decode(*this);
     next_rip = s.rip + ci.insn.length;
     ci.handler(*this, ci.insn);
     s.rip = next_rip;
