@@ -67,6 +67,7 @@ void Cpu::shutdown(const char* why) {
 }
 
 void Cpu::check_interrupts() {
+    if (s.wait_for_sipi) return;  // INIT state: only a startup IPI (Cpu::startup_ipi)
     if (s.interrupt_shadow) {
         // STI/MOV SS shadow covers exactly one instruction.
         if (!s.halted) { s.interrupt_shadow = false; return; }

@@ -86,6 +86,12 @@ public:
 
     // Power-on / RESET state (SDM vol 3 table 9-1).
     void reset();
+    // INIT (cpu/system/init_sipi.cpp): RESET state except what INIT keeps
+    // (x87/SSE state, most MSRs, CR0.CD/NW). A BSP restarts at the reset
+    // vector; an AP waits for a startup IPI. startup_ipi() starts a waiting
+    // CPU in real mode at vector << 12 and is ignored otherwise.
+    void init_signal(bool bsp);
+    void startup_ipi(uint8_t vector);
     // Runs up to max_insns instructions (fewer when halted, stopped or shut down).
     StopReason run(uint64_t max_insns);
     // Executes exactly one instruction (or delivers one pending event).

@@ -142,6 +142,7 @@ struct CpuState {
     uint64_t pdpte[4] = {};         // PAE page-directory pointers, loaded at MOV CR3 / paging enable
     uint64_t pending_db = 0;        // DR6 bits of a trap-class #DB to raise after this instruction
     bool tf_at_start = false;       // TF was set when the current instruction began (single-step)
+    bool wait_for_sipi = false;     // after INIT on an AP: only a startup IPI wakes the CPU
     MsrState msr;
 };
 

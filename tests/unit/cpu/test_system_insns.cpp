@@ -347,3 +347,23 @@ TEST_CASE_FIXTURE(SysFixture, "IN/OUT: port from imm8 or DX, size from the opcod
     CHECK(f->vector == kVecGP);
     CHECK(f->error == 0);
 }
+
+TEST_CASE_FIXTURE(SysFixture, "INIT keeps SSE state and MSRs, an AP waits for the SIPI and starts at vector << 12") {
+    long64();
+    cpu.s.xmm[1].q[0] = 7;
+    cpu.wrmsr(0xc0000082, 0xffffffff81000000ull);
+    cpu.init_signal(false);
+    CHECK(cpu.s.wait_for_sipi);
+    CHECK(cpu.s.halted);
+    CHECK(cpu.s.xmm[1].q[0] == 7);
+    CHECK(cpu.s.lstar == 0xffffffff81000000ull);
+    CHECK(cpu.s.efer == 0);
+    CHECK_FALSE(cpu.protected_mode());
+    cpu.startup_ipi(0x9a);
+    CHECK_FALSE(cpu.s.halted);
+    CHECK(cpu.s.seg[CS].selector == 0x9a00);
+    CHECK(cpu.s.seg[CS].base == 0x9a000);
+    CHECK(cpu.s.rip == 0);
+    cpu.startup_ipi(0x10);  // ignored once running
+    CHECK(cpu.s.seg[CS].selector == 0x9a00);
+}
