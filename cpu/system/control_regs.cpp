@@ -59,7 +59,10 @@ void Cpu::write_cr(unsigned n, uint64_t value) {
                 // Activating IA-32e mode needs PAE and a CS that is not 64-bit.
                 if (!(s.cr4 & kCR4_PAE) || s.seg[CS].l()) raise(kVecGP, 0);
             }
-            if (!(v & kCR0_PG) && (old & kCR0_PG) && long_mode() && s.seg[CS].l()) raise(kVecGP, 0);
+            if (!(v & kCR0_PG) && (old & kCR0_PG)) {
+                // Leaving paging from 64-bit code, or with PCIDs enabled, is #GP.
+                if ((long_mode() && s.seg[CS].l()) || (s.cr4 & kCR4_PCIDE)) raise(kVecGP, 0);
+            }
             if (enabling_pg && (s.cr4 & kCR4_PAE) && !(s.efer & kEFER_LME)) load_pdptes(s.cr3);
             s.cr0 = v;
             if ((old ^ v) & (kCR0_PG | kCR0_WP | kCR0_PE)) tlb_flush_all();
