@@ -43,6 +43,9 @@ StopReason Cpu::run(uint64_t max_insns) {
 }
 
 void Cpu::step() {
+    // a20_mask written directly (rather than through set_a20): the TLB caches
+    // identity translations made with the old mask.
+    if (a20_mask != tlb_a20_mask_) set_a20(a20_mask & (1ull << 20));
     try {
         check_interrupts();
         if (!s.halted) execute_one();

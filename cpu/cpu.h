@@ -265,6 +265,7 @@ private:
     BlockCache block_cache_;
     bool shutdown_ = false;
     uint64_t rng_seed_ = host_entropy_seed();
+    uint64_t tlb_a20_mask_ = ~0ull;  // the a20_mask the TLB was filled with
     static uint64_t host_entropy_seed();
     uint64_t read_linear_slow(uint64_t lin, unsigned size, bool user);
     void write_linear_slow(uint64_t lin, unsigned size, uint64_t value, bool user);

@@ -46,8 +46,8 @@ struct Walk {
 
 void Cpu::set_a20(bool enabled) {
     uint64_t m = enabled ? ~0ull : ~(1ull << 20);
-    if (m == a20_mask) return;
-    a20_mask = m;
+    if (m == a20_mask && m == tlb_a20_mask_) return;
+    a20_mask = tlb_a20_mask_ = m;
     tlb_flush_all();
     block_cache_.clear();
 }

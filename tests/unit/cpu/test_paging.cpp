@@ -164,3 +164,12 @@ TEST_CASE_FIXTURE(SysFixture, "#AC on a misaligned access at CPL 3 with CR0.AM a
     }
     CHECK_NOTHROW(cpu.linear_address(DS, 0x1004, 4, Access::Read));
 }
+
+TEST_CASE_FIXTURE(SysFixture, "A20: a direct write of a20_mask takes effect at the next step") {
+    wr(0x1000, 0xbb, 1);
+    CHECK(cpu.read_linear(0x101000, 1, false) == 0);  // cached identity translation
+    cpu.a20_mask = ~(1ull << 20);
+    cpu.s.rip = 0xfff0;  // the step below fetches from the reset vector (ROM-less: all ones)
+    cpu.step();
+    CHECK(cpu.read_linear(0x101000, 1, false) == 0xbb);
+}
