@@ -246,3 +246,99 @@ TEST_CASE_FIXTURE(SysFixture, "I/O permission: IOPL first, then the TSS bitmap")
     CHECK(cpu.io_permitted(0x3f8, 2));        // CPL <= IOPL skips the bitmap
     CHECK_FALSE(cpu.io_permitted(0xffff, 1) == false);
 }
+
+TEST_CASE_FIXTURE(SysFixture, "real mode far CALL and RETF") {
+    cpu.s.seg[CS] = Segment{0x100, 0x9b, 0xffff, 0x1000};
+    cpu.s.seg[SS] = Segment{0, 0x93, 0xffff, 0};
+    cpu.s.rip = 0x20;
+    cpu.s.gpr[RSP] = 0x800;
+    exec(far_ptr(Op::CALL_FAR, 0x2000, 0x1234, 2));
+    CHECK(cpu.s.seg[CS].base == 0x20000);
+    CHECK(cpu.s.rip == 0x1234);
+    CHECK(rd(0x7fc, 2) == 0x22);
+    CHECK(rd(0x7fe, 2) == 0x100);
+    exec(insn(Op::RET_FAR, 2));
+    CHECK(cpu.s.seg[CS].selector == 0x100);
+    CHECK(cpu.s.rip == 0x22);
+    CHECK(cpu.s.gpr[RSP] == 0x800);
+}
+
+TEST_CASE_FIXTURE(SysFixture, "LLDT, then segment loads through the LDT; SLDT and STR store selectors") {
+    protected32();
+    const uint64_t ldt = 0x1400;
+    gdt(0x30, make_desc(ldt, 0x1f, 0x82, 0));
+    wr(ldt + 8, make_desc(0x222000, 0xffff, 0x92, 0), 8);
+    cpu.s.gpr[RAX] = 0x30;
+    exec(with_gpr(Op::LLDT, RAX, 2));
+    CHECK(cpu.s.ldtr.base == ldt);
+    cpu.load_segment(ES, 0x0c);  // index 1, TI = 1
+    CHECK(cpu.s.seg[ES].base == 0x222000);
+    exec(with_gpr(Op::SLDT, RBX, 4));
+    CHECK(cpu.s.gpr[RBX] == 0x30);
+    exec(with_mem(Op::STR, 0x900, 2));
+    CHECK(rd(0x900, 2) == 0x28);
+    // Beyond the LDT limit.
+    CHECK_THROWS_AS(cpu.load_segment(ES, 0x24), CpuFault);
+    // A GDT selector that is not an LDT descriptor.
+    cpu.s.gpr[RAX] = 0x10;
+    auto f = attempt(with_gpr(Op::LLDT, RAX, 2));
+    REQUIRE(f);
+    CHECK(f->error == 0x10);
+}
+
+TEST_CASE_FIXTURE(SysFixture, "LMSW cannot clear PE; CLTS; SMSW") {
+    protected32();
+    cpu.s.cr0 |= kCR0_TS;
+    cpu.s.gpr[RAX] = 0x0;
+    exec(with_gpr(Op::LMSW, RAX, 2));
+    CHECK(cpu.protected_mode());
+    CHECK((cpu.s.cr0 & kCR0_TS) == 0);
+    cpu.s.cr0 |= kCR0_TS;
+    exec(insn(Op::CLTS));
+    CHECK((cpu.s.cr0 & kCR0_TS) == 0);
+    exec(with_gpr(Op::SMSW, RBX, 4));
+    CHECK(cpu.s.gpr[RBX] == cpu.s.cr0);
+}
+
+TEST_CASE_FIXTURE(SysFixture, "privileged instructions at CPL 3 are #GP(0); RDTSC only under CR4.TSD") {
+    protected32();
+    to_cpl3_32();
+    for (Op op : {Op::HLT, Op::WBINVD, Op::INVD, Op::CLTS, Op::WRMSR}) {
+        auto f = attempt(insn(op));
+        REQUIRE(f);
+        CHECK(f->vector == kVecGP);
+        CHECK(f->error == 0);
+    }
+    CHECK_FALSE(attempt(insn(Op::RDTSC)));
+    cpu.s.cr4 |= kCR4_TSD;
+    auto f = attempt(insn(Op::RDTSC));
+    REQUIRE(f);
+    CHECK(f->vector == kVecGP);
+    f = attempt(insn(Op::RDPMC));
+    REQUIRE(f);
+    CHECK(f->vector == kVecGP);
+}
+
+TEST_CASE_FIXTURE(SysFixture, "INVPCID: invalid type is #GP; type 0 drops one page") {
+    long64();
+    cpu.translate(0x1000, Access::Read, false);
+    DecodedInsn d = insn(Op::INVPCID, 8);
+    d.nops = 2;
+    d.ops[0] = Operand{OpKind::Gpr, 8, RAX};
+    d.ops[1] = Operand{OpKind::Mem, 16, 0};
+    d.disp = 0x900;
+    d.mem_seg = DS;
+    d.addrsize = 8;
+    wr(0x900, 0, 8);
+    wr(0x908, 0x1000, 8);
+    cpu.s.gpr[RAX] = 4;
+    auto f = attempt(d);
+    REQUIRE(f);
+    CHECK(f->vector == kVecGP);
+    cpu.s.gpr[RAX] = 0;
+    CHECK_FALSE(attempt(d));
+    wr(0x908, 0x0000800000000000ull, 8);
+    f = attempt(d);
+    REQUIRE(f);
+    CHECK(f->vector == kVecGP);
+}
