@@ -116,6 +116,10 @@ void Cpu::cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
     out[2] = l->ecx;
     out[3] = l->edx;
     switch (leaf) {
+        case 0:
+            // IA32_MISC_ENABLE[22] "limit CPUID maxval" (old OSes): report 2.
+            if (s.msr.misc_enable & (1ull << 22)) out[0] = 2;
+            break;
         case 1:
             out[1] |= (apic_id & 0xff) << 24;
             if (s.cr4 & kCR4_OSXSAVE) out[2] |= OSXSAVE;
