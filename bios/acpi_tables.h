@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bios/boot_state.h"
 #include "bios/pc_platform.h"
 
 namespace petrel {

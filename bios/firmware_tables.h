@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "bios/boot_state.h"
 #include "bios/e820.h"
 
 namespace petrel {

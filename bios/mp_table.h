@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "bios/boot_state.h"
 #include "bios/pc_platform.h"
 
 namespace petrel {
