@@ -32,4 +32,22 @@ inline bool parity_even(uint64_t v) { return !__builtin_parity(static_cast<unsig
 // The lazy flags in materialized form (only the arithmetic bits).
 uint64_t compute_arith_flags(const LazyFlags& lf);
 
+// ZF, SF and PF of a result of the given width (the common part of eagerly
+// computed flags).
+inline uint64_t szp_flags(uint64_t r, unsigned size) {
+    uint64_t m = size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    uint64_t f = 0;
+    if ((r & m) == 0) f |= kZF;
+    if ((r >> (8 * size - 1)) & 1) f |= kSF;
+    if (parity_even(r)) f |= kPF;
+    return f;
+}
+
+// Replaces only the flags in mask (others, including the other arithmetic
+// flags, keep their current values).
+inline void set_flags_masked(Cpu& cpu, uint64_t mask, uint64_t bits) {
+    uint64_t f = cpu.rflags();
+    cpu.s.rflags = (f & ~mask) | (bits & mask);
+}
+
 }  // namespace petrel

@@ -63,4 +63,86 @@ inline void write_operand(Cpu& cpu, const DecodedInsn& d, int i, uint64_t v) {
     store(cpu, resolve(cpu, d, i, Access::Write), v);
 }
 
+
+// ---- additions for the integer families (read-modify-write, LOCK, widths)
+
+// The host address of a guest-linear range when the soft TLB already allows
+// writing it (RAM, dirty, not a code page) and it does not cross a page;
+// nullptr sends the caller to the slow path.
+inline uint8_t* host_write_ptr(Cpu& cpu, uint64_t lin, unsigned size) {
+    const bool user = cpu.s.cpl == 3;
+    TlbEntry& e = cpu.tlb_[user ? kTlbUser : kTlbSupervisor][(lin >> 12) % kTlbSize];
+    if (e.tag_write == (lin >> 12) && e.host && ((lin & 0xfff) + size) <= 4096) return e.host + (lin & 0xfff);
+    return nullptr;
+}
+
+// Loads the destination of a read-modify-write. A memory destination is
+// checked for writing first, so a fault reports a write (as hardware does for
+// RMW instructions) and the later store cannot fault.
+inline uint64_t load_rmw(Cpu& cpu, const DecodedInsn& d, const Loc& l) {
+    if (l.kind != OpKind::Mem) return load(cpu, d, l);
+    if (!host_write_ptr(cpu, l.lin, l.size)) cpu.probe_write(l.lin, l.size, cpu.s.cpl == 3);
+    return cpu.read_linear(l.lin, l.size, cpu.s.cpl == 3);
+}
+
+// Read-modify-write of operand i: f(old) -> new. Returns the old value. A
+// LOCKed memory destination on plain RAM is updated with a host atomic
+// compare-and-swap loop, so other vCPU threads see one indivisible access;
+// f must therefore be free of side effects (it may run more than once).
+// The atomic flag is separate from the LOCK prefix for XCHG, which is always
+// locked with a memory operand.
+template <class F>
+inline uint64_t rmw(Cpu& cpu, const DecodedInsn& d, const Loc& l, F f, bool atomic) {
+    if (l.kind == OpKind::Mem && atomic) {
+        uint64_t old = load_rmw(cpu, d, l);
+        if (uint8_t* p = host_write_ptr(cpu, l.lin, l.size); p && (l.lin & (l.size - 1)) == 0) {
+            for (;;) {
+                uint64_t nv = f(old) & size_mask(l.size);
+                bool ok;
+                switch (l.size) {
+                    case 1: { uint8_t e = static_cast<uint8_t>(old); ok = __atomic_compare_exchange_n(p, &e, static_cast<uint8_t>(nv), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); old = e; break; }
+                    case 2: { uint16_t e = static_cast<uint16_t>(old); ok = __atomic_compare_exchange_n(reinterpret_cast<uint16_t*>(p), &e, static_cast<uint16_t>(nv), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); old = e; break; }
+                    case 4: { uint32_t e = static_cast<uint32_t>(old); ok = __atomic_compare_exchange_n(reinterpret_cast<uint32_t*>(p), &e, static_cast<uint32_t>(nv), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); old = e; break; }
+                    default: { uint64_t e = old; ok = __atomic_compare_exchange_n(reinterpret_cast<uint64_t*>(p), &e, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); old = e; break; }
+                }
+                if (ok) return old;
+            }
+        }
+        // Misaligned or not plain RAM: a split lock; the single-threaded path below.
+        store(cpu, l, f(old));
+        return old;
+    }
+    uint64_t old = load_rmw(cpu, d, l);
+    store(cpu, l, f(old));
+    return old;
+}
+
+template <class F>
+inline uint64_t rmw(Cpu& cpu, const DecodedInsn& d, const Loc& l, F f) {
+    return rmw(cpu, d, l, f, d.lock());
+}
+
+// Operand size dispatch: calls body.template operator()<S>() for S in 1, 2, 4, 8,
+// so one template serves every width with constant masks.
+template <class Body>
+inline void by_size(unsigned size, Body&& body) {
+    switch (size) {
+        case 1: body.template operator()<1>(); break;
+        case 2: body.template operator()<2>(); break;
+        case 4: body.template operator()<4>(); break;
+        default: body.template operator()<8>(); break;
+    }
+}
+
+// Address-size masking of an implicit register address (string ops, XLAT, stack).
+inline uint64_t addr_mask(unsigned addrsize) { return size_mask(addrsize); }
+
+// A source value: immediates come back as the decoder extended them (to 64
+// bits, per the form), everything else loaded at its operand size. Callers
+// mask to the width they compute in.
+inline uint64_t read_source(Cpu& cpu, const DecodedInsn& d, int i) {
+    if (d.ops[i].kind == OpKind::Imm) return d.imm;
+    return read_operand(cpu, d, i);
+}
+
 }  // namespace petrel

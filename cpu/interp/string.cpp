@@ -1,8 +1,158 @@
-// string family handlers.
+// String instructions: MOVS CMPS STOS LODS SCAS INS OUTS, with REP, REPE and
+// REPNE.
+//
+// - rSI, rDI and rCX are SI/ESI/RSI... by address size; an iteration adds or
+//   subtracts the element size by DF, wrapping at the address size (a 32-bit
+//   update zero-extends in 64-bit mode, like any 32-bit register write).
+// - The source segment (DS) may be overridden; the destination is always ES.
+// - Restartable: an iteration does every access that can fault before it
+//   commits its register updates, so a fault in the middle of a REP leaves
+//   rSI/rDI/rCX describing the iterations done and RIP at the instruction.
+// - A REP runs at most kChunk iterations per execution; if work remains, RIP
+//   stays on the instruction (next_rip = rip) and the run loop comes back to
+//   it after checking for interrupts, as hardware takes interrupts between
+//   iterations.
+// - F2 and F3 both mean REP for the instructions that do not test ZF; only
+//   CMPS and SCAS distinguish REPE (F3) from REPNE (F2).
+#include "cpu/interp/flags.h"
 #include "cpu/interp/handlers.h"
+#include "cpu/interp/operands.h"
 
 namespace petrel {
 
-void register_string(HandlerTable&) {}
+namespace {
+
+constexpr uint64_t kChunk = 1024;
+
+struct StringRegs {
+    unsigned as;       // address size
+    uint64_t am;       // address mask
+    int64_t step;      // +size or -size by DF
+    unsigned src_seg;  // DS or the override
+
+    StringRegs(Cpu& cpu, const DecodedInsn& d)
+        : as(d.addrsize), am(size_mask(d.addrsize)),
+          step((cpu.s.rflags & kDF) ? -static_cast<int64_t>(d.opsize) : d.opsize),
+          src_seg(d.has(kPrefixSegment) ? d.mem_seg : uint8_t{DS}) {}
+    uint64_t get(Cpu& cpu, unsigned r) const { return cpu.s.gpr[r] & am; }
+    void advance(Cpu& cpu, unsigned r) const { cpu.gpr_write(r, as, cpu.s.gpr[r] + step); }
+};
+
+// The repeat driver: body(regs) performs one iteration and returns false when
+// a REPE/REPNE condition ends the loop.
+template <class Body>
+void repeat(Cpu& cpu, const DecodedInsn& d, Body body) {
+    const StringRegs r(cpu, d);
+    if (!(d.rep() || d.repne())) {
+        body(r);
+        return;
+    }
+    uint64_t count = r.get(cpu, RCX);
+    for (uint64_t n = 0; n < kChunk; ++n) {
+        if (count == 0) return;
+        const bool go_on = body(r);
+        count = (count - 1) & r.am;
+        cpu.gpr_write(RCX, r.as, count);
+        if (!go_on) return;
+    }
+    if (count != 0) cpu.next_rip = cpu.s.rip;  // more to do: come back after interrupts
+}
+
+bool user(const Cpu& cpu) { return cpu.s.cpl == 3; }
+
+void op_movs(Cpu& cpu, const DecodedInsn& d) {
+    const unsigned size = d.opsize;
+    repeat(cpu, d, [&](const StringRegs& r) {
+        const uint64_t v = cpu.read_mem(r.src_seg, r.get(cpu, RSI), size);
+        cpu.write_mem(ES, r.get(cpu, RDI), size, v);
+        r.advance(cpu, RSI);
+        r.advance(cpu, RDI);
+        return true;
+    });
+}
+
+void op_stos(Cpu& cpu, const DecodedInsn& d) {
+    const unsigned size = d.opsize;
+    const uint64_t v = cpu.gpr_read(RAX, size);
+    repeat(cpu, d, [&](const StringRegs& r) {
+        cpu.write_mem(ES, r.get(cpu, RDI), size, v);
+        r.advance(cpu, RDI);
+        return true;
+    });
+}
+
+void op_lods(Cpu& cpu, const DecodedInsn& d) {
+    const unsigned size = d.opsize;
+    repeat(cpu, d, [&](const StringRegs& r) {
+        const uint64_t v = cpu.read_mem(r.src_seg, r.get(cpu, RSI), size);
+        cpu.gpr_write(RAX, size, v);
+        r.advance(cpu, RSI);
+        return true;
+    });
+}
+
+// CMPS: [src:rSI] - [ES:rDI]; SCAS: rAX - [ES:rDI]. Flags as CMP.
+void op_cmps(Cpu& cpu, const DecodedInsn& d) {
+    const unsigned size = d.opsize;
+    const bool want_zf = d.rep();  // REPE continues while equal
+    repeat(cpu, d, [&](const StringRegs& r) {
+        const uint64_t a = cpu.read_mem(r.src_seg, r.get(cpu, RSI), size);
+        const uint64_t b = cpu.read_mem(ES, r.get(cpu, RDI), size);
+        cpu.set_lazy(kFlagsSub, size, (a - b) & size_mask(size), a, b);
+        r.advance(cpu, RSI);
+        r.advance(cpu, RDI);
+        return (a == b) == want_zf;
+    });
+}
+
+void op_scas(Cpu& cpu, const DecodedInsn& d) {
+    const unsigned size = d.opsize;
+    const bool want_zf = d.rep();
+    const uint64_t a = cpu.gpr_read(RAX, size);
+    repeat(cpu, d, [&](const StringRegs& r) {
+        const uint64_t b = cpu.read_mem(ES, r.get(cpu, RDI), size);
+        cpu.set_lazy(kFlagsSub, size, (a - b) & size_mask(size), a, b);
+        r.advance(cpu, RDI);
+        return (a == b) == want_zf;
+    });
+}
+
+// INS: the destination is checked for writing before the port is read, since
+// a port read can have side effects that a restarted instruction would repeat.
+void op_ins(Cpu& cpu, const DecodedInsn& d) {
+    const unsigned size = d.opsize;
+    const uint16_t port = static_cast<uint16_t>(cpu.s.gpr[RDX]);
+    repeat(cpu, d, [&](const StringRegs& r) {
+        const uint64_t lin = cpu.linear_address(ES, r.get(cpu, RDI), size, Access::Write);
+        cpu.probe_write(lin, size, user(cpu));
+        const uint64_t v = cpu.port_in(port, size);
+        cpu.write_linear(lin, size, v, user(cpu));
+        r.advance(cpu, RDI);
+        return true;
+    });
+}
+
+void op_outs(Cpu& cpu, const DecodedInsn& d) {
+    const unsigned size = d.opsize;
+    const uint16_t port = static_cast<uint16_t>(cpu.s.gpr[RDX]);
+    repeat(cpu, d, [&](const StringRegs& r) {
+        const uint64_t v = cpu.read_mem(r.src_seg, r.get(cpu, RSI), size);
+        cpu.port_out(port, size, v);
+        r.advance(cpu, RSI);
+        return true;
+    });
+}
+
+}  // namespace
+
+void register_string(HandlerTable& t) {
+    t.set(Op::MOVS, op_movs);
+    t.set(Op::CMPS, op_cmps);
+    t.set(Op::STOS, op_stos);
+    t.set(Op::LODS, op_lods);
+    t.set(Op::SCAS, op_scas);
+    t.set(Op::INS, op_ins);
+    t.set(Op::OUTS, op_outs);
+}
 
 }  // namespace petrel
