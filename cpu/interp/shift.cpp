@@ -1,8 +1,9 @@
 // Shifts and rotates: ROL ROR RCL RCR SHL SHR SAR SHLD SHRD.
 //
 // The count is masked to 5 bits (6 with a 64-bit operand) before anything
-// else; a masked count of 0 changes neither the operand nor any flag (the
-// memory operand is still read, so it can still fault). RCL/RCR rotate
+// else; a masked count of 0 changes no flag and no value (the memory operand
+// is still read, so it can still fault; a 32-bit register destination is
+// still written, which clears its upper half). RCL/RCR rotate
 // through CF, i.e. over width + 1 bits, so 8- and 16-bit counts are further
 // reduced modulo 9 and 17. Flags are set eagerly: OF is defined only for a
 // count of 1 and AF never (both still get a deterministic value here; the
@@ -31,7 +32,11 @@ void op_shift(Cpu& cpu, const DecodedInsn& d) {
     const unsigned count = shift_count(cpu, d, 1, size);
     const Loc dst = resolve(cpu, d, 0, Access::Write);
     const uint64_t a = load_rmw(cpu, d, dst) & m;
-    if (count == 0) return;
+    if (count == 0) {
+        // Still a 32-bit register write: the upper half is cleared.
+        if (dst.kind == OpKind::Gpr && size == 4) store(cpu, dst, a);
+        return;
+    }
     const uint64_t f = cpu.rflags();
     const uint64_t cf_in = f & kCF;
     uint64_t r = 0, cf = 0, of = 0;
@@ -93,7 +98,11 @@ void op_double_shift(Cpu& cpu, const DecodedInsn& d) {
     const uint64_t b = cpu.gpr_read(d.ops[1].reg, size);
     const Loc dst = resolve(cpu, d, 0, Access::Write);
     const uint64_t a = load_rmw(cpu, d, dst) & m;
-    if (count == 0) return;
+    if (count == 0) {
+        // Still a 32-bit register write: the upper half is cleared.
+        if (dst.kind == OpKind::Gpr && size == 4) store(cpu, dst, a);
+        return;
+    }
     uint64_t r, cf;
     if constexpr (kLeft) {
         const unsigned __int128 v = (static_cast<unsigned __int128>(a) << bits) | b;

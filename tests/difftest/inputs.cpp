@@ -1,0 +1,96 @@
+#include "tests/difftest/inputs.h"
+
+#include <cstring>
+
+#include "cpu/state.h"
+
+namespace petrel::difftest {
+
+namespace {
+
+constexpr uint64_t kEdges[] = {
+    0, 1, 2, ~0ull, ~0ull - 1,
+    0x7f, 0x80, 0x81, 0xff, 0xfe,
+    0x7fff, 0x8000, 0x8001, 0xffff, 0xfffe,
+    0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, 0xfffffffe,
+    0x7fffffffffffffff, 0x8000000000000000, 0x8000000000000001,
+    0xffffffffffffff80, 0xffffffffffff8000, 0xffffffff80000000,
+    0x0f, 0x10, 0x09, 0x99, 0x9a, 0x0101010101010101, 0x5555555555555555, 0xaaaaaaaaaaaaaaaa,
+};
+
+constexpr uint64_t kCounts[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 255, 0x100, 0x101};
+
+bool is_string(Op op) { return op == Op::MOVS || op == Op::CMPS || op == Op::STOS || op == Op::LODS || op == Op::SCAS; }
+
+}  // namespace
+
+uint64_t InputGen::value() {
+    const uint64_t r = rng();
+    switch (r % 8) {
+        case 0: case 1: case 2: return kEdges[(r >> 8) % std::size(kEdges)];
+        case 3: return (rng() & ~0xffffull) | kEdges[(r >> 8) % std::size(kEdges)];  // edge in the low bits
+        case 4: return kCounts[(r >> 8) % std::size(kCounts)];
+        case 5: return 1ull << ((r >> 8) & 63);
+        case 6: return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(r >> 8)));
+        default: return rng();
+    }
+}
+
+uint64_t InputGen::count() {
+    const uint64_t r = rng();
+    if (r & 1) return kCounts[(r >> 8) % std::size(kCounts)];
+    return (r >> 8) & 0xff;
+}
+
+uint64_t InputGen::flags() {
+    return (rng() & (kCF | kPF | kAF | kZF | kSF | kOF | kDF)) | 2;
+}
+
+State InputGen::state(const DecodedInsn& d) {
+    State s;
+    for (uint64_t& g : s.gpr) g = value();
+    // Shift/rotate counts come from CL (and BEXTR/BZHI-style controls from
+    // registers): bias RCX towards counts.
+    if (rng() & 1) s.gpr[RCX] = (s.gpr[RCX] & ~0xffull) | count();
+    s.rflags = flags();
+    s.gpr[RSP] = kStackTop;
+    const int mi = d.mem_operand();
+    if (mi >= 0) {
+        const unsigned size = d.ops[mi].size ? d.ops[mi].size : 8;
+        uint64_t off;
+        switch (below(6)) {
+            case 0: off = 0; break;
+            case 1: off = 4096 - size; break;                            // last bytes of the page
+            case 2: off = 4096 - (size > 1 ? 1 + below(size - 1) : 1); break;  // crossing into the next page
+            default: off = below(4096 - 16) & ~static_cast<uint64_t>(below(2) ? size - 1 : 0); break;
+        }
+        if (d.op == Op::CMPXCHG16B && below(8)) off &= ~15ull;
+        s.gpr[d.mem_base] = kDataMid + off;
+    }
+    if (is_string(d.op)) {
+        s.gpr[RSI] = kDataMid + 0x200 + below(0xc00);
+        s.gpr[RDI] = kDataMid + 0x200 + below(0xc00);
+        if (d.rep() || d.repne()) s.gpr[RCX] = below(4) ? below(24) : 0;
+    }
+    if (d.op == Op::XLAT) s.gpr[RBX] = kDataMid + below(0xf00);
+    if (d.op == Op::ENTER || d.op == Op::LEAVE) s.gpr[RBP] = kDataMid + 0x100 + (below(0xe00) & ~7u);
+    return s;
+}
+
+void InputGen::memory(const DecodedInsn& d, const State& in, uint8_t* data) {
+    auto scramble = [&](uint64_t lin, unsigned n) {
+        for (unsigned i = 0; i < n; i += 8) {
+            const uint64_t a = lin + i;
+            if (a < kDataLo || a + 8 > kDataLo + kDataSize) continue;
+            const uint64_t v = value();
+            memcpy(data + (a - kDataLo), &v, 8);
+        }
+    };
+    const int mi = d.mem_operand();
+    if (mi >= 0) scramble((in.gpr[d.mem_base] & ~7ull) - 8, 32);
+    scramble(in.gpr[RSP] - 32, 64);
+    if (d.op == Op::ENTER || d.op == Op::LEAVE) scramble(in.gpr[RBP] - 64, 80);
+    if (d.op == Op::XLAT) scramble((in.gpr[RBX] & ~7ull), 264);
+}
+
+}  // namespace petrel::difftest

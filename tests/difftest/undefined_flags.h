@@ -1,0 +1,16 @@
+// What the SDM leaves undefined, per operation (and, for shifts, per count):
+// the flags not to compare, and whether the result itself is undefined (the
+// case is then not compared at all).
+#pragma once
+#include "tests/difftest/difftest.h"
+
+namespace petrel::difftest {
+
+struct Undefined {
+    uint64_t flags = 0;   // RFLAGS bits whose value is undefined
+    bool result = false;  // the destination is undefined too: skip the case
+};
+
+Undefined undefined_for(const DecodedInsn& d, const State& in);
+
+}  // namespace petrel::difftest
