@@ -258,8 +258,11 @@ void op_enter(Cpu& cpu, const DecodedInsn& d) {
         cpu.write_mem(SS, sp, size, frame & size_mask(size));
     }
     sp = (sp - alloc) & sm;
-    // The new top of stack must be writable (#SS/#PF now rather than later).
-    cpu.linear_address(SS, sp, 1, Access::Write);
+    // A write at the final stack pointer must be possible (SDM: #SS/#PF "if a
+    // write using the final value of the stack pointer" would fault). The
+    // host shows the frame already written when that fault is reported, so
+    // the check comes last; registers are still untouched.
+    cpu.probe_write(cpu.linear_address(SS, sp, size, Access::Write), size, cpu.s.cpl == 3);
     cpu.gpr_write(RBP, ss, frame);
     set_sp(cpu, sp);
 }

@@ -184,7 +184,8 @@ Enumeration enumerate_forms(DecodeFn decode_fn) {
     std::map<std::string, Form> found;
     Enumeration e;
     static const std::vector<uint8_t> kMaps[4] = {{}, {0x0f}, {0x0f, 0x38}, {0x0f, 0x3a}};
-    static const std::vector<uint8_t> kLegacy[4] = {{}, {0x66}, {0xf2}, {0xf3}};
+    // F0: LOCKed read-modify-write forms (the decoder rejects the others).
+    static const std::vector<uint8_t> kLegacy[6] = {{}, {0x66}, {0xf2}, {0xf3}, {0xf0}, {0x66, 0xf0}};
     for (const auto& lp : kLegacy)
         for (int rex = 0; rex < 2; ++rex)
             for (int map = 0; map < 4; ++map)

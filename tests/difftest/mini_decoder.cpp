@@ -13,7 +13,19 @@ namespace {
 
 enum class Pat : uint8_t {
     None, EbGb, EvGv, GbEb, GvEv, ALIb, rAXIz, EbIb, EvIz, EvIb, Eb1, Ev1, EbCL, EvCL, Eb, Ev,
-    GvEb, GvEw, GvEd, GvM, GvEvIb, GvEvIz, EvGvIb, EvGvCL, ZbIb, ZvIv, Zv, ZvAX, EbIb_grp3, EvIz_grp3,
+    GvEb, GvEw, GvEd, GvM, GvEvIb, GvEvIz, EvGvIb, EvGvCL, ZbIb, ZvIv, Zv, ZvAX,
+    Str,     // string instruction: width from the opcode's low bit
+    Stack,   // PUSH/POP/LEAVE/PUSHF: 64-bit by default, 16 with 66
+    StackZ,  // PUSH/POP r64 (opcode register)
+    StackE,  // PUSH/POP r/m64
+    StackI,  // PUSH imm (Ib or Iz)
+    Enter,   // ENTER Iw, Ib
+    Mq,      // CMPXCHG8B/16B m64/m128
+    GvMv,    // MOVBE Gv, Mv
+    MvGv,    // MOVBE Mv, Gv
+    GdEb,    // CRC32 Gd/q, Eb
+    GdEv,    // CRC32 Gd/q, Ev
+    EbIb_grp3, EvIz_grp3,
 };
 
 struct Row {
@@ -30,7 +42,7 @@ constexpr Op kShift[8] = {Op::ROL, Op::ROR, Op::RCL, Op::RCR, Op::SHL, Op::SHR, 
 constexpr Op kGrp3[8] = {Op::TEST, Op::TEST, Op::NOT, Op::NEG, Op::MUL, Op::IMUL, Op::DIV, Op::IDIV};
 
 // Looks up the row for (map, opcode, reg, F3 present).
-bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, Row& r) {
+bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, bool f2, Row& r) {
     auto set = [&](Op op, Pat p) {
         r = Row{map, opc, -1, 2, op, p};
         return true;
@@ -60,6 +72,17 @@ bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, Row& r) {
             case 0x99: return set(Op::CWD, Pat::None);
             case 0x9e: return set(Op::SAHF, Pat::None);
             case 0x9f: return set(Op::LAHF, Pat::None);
+            case 0xa4: case 0xa5: return set(Op::MOVS, Pat::Str);
+            case 0xa6: case 0xa7: return set(Op::CMPS, Pat::Str);
+            case 0xaa: case 0xab: return set(Op::STOS, Pat::Str);
+            case 0xac: case 0xad: return set(Op::LODS, Pat::Str);
+            case 0xae: case 0xaf: return set(Op::SCAS, Pat::Str);
+            case 0x68: case 0x6a: return set(Op::PUSH, Pat::StackI);
+            case 0x8f: return reg == 0 && set(Op::POP, Pat::StackE);
+            case 0x9c: return set(Op::PUSHF, Pat::Stack);
+            case 0xc8: return set(Op::ENTER, Pat::Enter);
+            case 0xc9: return set(Op::LEAVE, Pat::Stack);
+            case 0xd7: return set(Op::XLAT, Pat::None);
             case 0xa8: return set(Op::TEST, Pat::ALIb);
             case 0xa9: return set(Op::TEST, Pat::rAXIz);
             case 0xc0: return set(kShift[reg], Pat::EbIb);
@@ -78,12 +101,19 @@ bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, Row& r) {
             case 0xfc: return set(Op::CLD, Pat::None);
             case 0xfd: return set(Op::STD, Pat::None);
             case 0xfe: return reg < 2 && set(reg ? Op::DEC : Op::INC, Pat::Eb);
-            case 0xff: return reg < 2 && set(reg ? Op::DEC : Op::INC, Pat::Ev);
+            case 0xff: return (reg < 2 && set(reg ? Op::DEC : Op::INC, Pat::Ev)) || (reg == 6 && set(Op::PUSH, Pat::StackE));
             default: break;
         }
+        if (opc >= 0x50 && opc <= 0x57) return set(Op::PUSH, Pat::StackZ);
+        if (opc >= 0x58 && opc <= 0x5f) return set(Op::POP, Pat::StackZ);
         if (opc >= 0x90 && opc <= 0x97) return set(Op::XCHG, Pat::ZvAX);  // 90 without REX.B: NOP, below
         if (opc >= 0xb0 && opc <= 0xb7) return set(Op::MOV, Pat::ZbIb);
         if (opc >= 0xb8 && opc <= 0xbf) return set(Op::MOV, Pat::ZvIv);
+        return false;
+    }
+    if (map == 2) {
+        if (opc == 0xf0) return f2 ? set(Op::CRC32, Pat::GdEb) : set(Op::MOVBE, Pat::GvMv);
+        if (opc == 0xf1) return f2 ? set(Op::CRC32, Pat::GdEv) : set(Op::MOVBE, Pat::MvGv);
         return false;
     }
     if (opc >= 0x40 && opc <= 0x4f) return set(Op::CMOVCC, Pat::GvEv);
@@ -112,6 +142,7 @@ bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, Row& r) {
         case 0xb8: return f3 && set(Op::POPCNT, Pat::GvEv);
         case 0xbc: return set(f3 ? Op::TZCNT : Op::BSF, Pat::GvEv);
         case 0xbd: return set(f3 ? Op::LZCNT : Op::BSR, Pat::GvEv);
+        case 0xc7: return reg == 1 && set(Op::CMPXCHG8B, Pat::Mq);
         case 0xc0: return set(Op::XADD, Pat::EbGb);
         case 0xc1: return set(Op::XADD, Pat::EvGv);
         default: return false;
@@ -120,7 +151,8 @@ bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, Row& r) {
 
 bool needs_modrm(Pat p) {
     switch (p) {
-        case Pat::None: case Pat::ALIb: case Pat::rAXIz: case Pat::ZbIb: case Pat::ZvIv: case Pat::Zv: case Pat::ZvAX: return false;
+        case Pat::None: case Pat::ALIb: case Pat::rAXIz: case Pat::ZbIb: case Pat::ZvIv: case Pat::Zv: case Pat::ZvAX:
+        case Pat::Str: case Pat::Stack: case Pat::StackZ: case Pat::StackI: case Pat::Enter: return false;
         default: return true;
     }
 }
@@ -154,15 +186,25 @@ DecodeStatus mini_decode(const uint8_t* b, size_t avail, CodeMode mode, DecodedI
         map = 1;
         ++i;
         if (!need(1)) return DecodeStatus::NeedMore;
+        if (b[i] == 0x38) {
+            map = 2;
+            ++i;
+            if (!need(1)) return DecodeStatus::NeedMore;
+        }
     }
     const uint8_t opc = b[i++];
     const unsigned reg_peek = need(1) ? (b[i] >> 3) & 7 : 0;
     Row row;
-    if (!find(map, opc, reg_peek, f3, row)) return DecodeStatus::Invalid;
-    // F3 is only meaningful where find() used it; elsewhere (and F2 everywhere) refuse.
-    const bool f3_used = map == 1 && (opc == 0xb8 || opc == 0xbc || opc == 0xbd);
-    if ((f3 && !f3_used) || d.has(kPrefixRepne)) return DecodeStatus::Invalid;
+    const bool f2 = d.has(kPrefixRepne);
+    if (!find(map, opc, reg_peek, f3, f2, row)) return DecodeStatus::Invalid;
+    // F3/F2 only where they mean something (REP on strings, the F3 and F2
+    // opcode variants); elsewhere refuse rather than guess.
+    const bool str = row.pat == Pat::Str;
+    const bool f3_ok = str || (map == 1 && (opc == 0xb8 || opc == 0xbc || opc == 0xbd));
+    const bool f2_ok = str || row.op == Op::CRC32;
+    if ((f3 && !f3_ok) || (f2 && !f2_ok) || (f3 && f2)) return DecodeStatus::Invalid;
     if (f3) d.prefixes |= kPrefixRep;
+    if (f2 && !str) d.prefixes &= ~kPrefixRepne;  // mandatory prefix of CRC32, not REPNE
     d.op = row.op;
     d.map = map;
     d.opcode = opc;
@@ -220,6 +262,7 @@ DecodeStatus mini_decode(const uint8_t* b, size_t avail, CodeMode mode, DecodedI
         return true;
     };
     const unsigned zsize = v == 2 ? 2 : 4;
+    const unsigned sv = (rex & 8) || !d.has(kPrefixOpsize) ? 8 : 2;  // stack operand size (REX.W beats 66)
     const Operand immop{OpKind::Imm, 0, 0};
     auto ops = [&](std::initializer_list<Operand> l) {
         d.nops = 0;
@@ -266,6 +309,35 @@ DecodeStatus mini_decode(const uint8_t* b, size_t avail, CodeMode mode, DecodedI
                 ops({gpr((opc & 7) | ((rex & 1) << 3), v), gpr(RAX, v)});
             }
             break;
+        case Pat::Str: d.opsize = static_cast<uint8_t>((opc & 1) ? v : 1); d.nops = 0; break;
+        case Pat::Stack: d.opsize = static_cast<uint8_t>(sv); d.nops = 0; break;
+        case Pat::StackZ: d.opsize = static_cast<uint8_t>(sv); ops({gpr((opc & 7) | ((rex & 1) << 3), sv)}); break;
+        case Pat::StackE: d.opsize = static_cast<uint8_t>(sv); ops({E(sv)}); break;
+        case Pat::StackI:
+            d.opsize = static_cast<uint8_t>(sv);
+            if (!imm(opc == 0x6a ? 1 : zsize, true)) return DecodeStatus::NeedMore;
+            ops({with_size(immop, sv)});
+            break;
+        case Pat::Enter: {
+            d.opsize = static_cast<uint8_t>(sv);
+            if (!imm(1, false)) return DecodeStatus::NeedMore;  // placeholder to read Iw below
+            i -= 1;
+            if (!need(3)) return DecodeStatus::NeedMore;
+            d.imm = static_cast<uint64_t>(b[i] | (b[i + 1] << 8));
+            d.imm2 = b[i + 2];
+            i += 3;
+            ops({with_size(immop, 2), with_size(immop, 1)});
+            break;
+        }
+        case Pat::Mq:
+            if (!is_mem) return DecodeStatus::Invalid;
+            if (rex & 8) d.op = Op::CMPXCHG16B;
+            ops({E((rex & 8) ? 16 : 8)});
+            break;
+        case Pat::GvMv: if (!is_mem) return DecodeStatus::Invalid; ops({gpr(greg, v), E(v)}); break;
+        case Pat::MvGv: if (!is_mem) return DecodeStatus::Invalid; ops({E(v), gpr(greg, v)}); break;
+        case Pat::GdEb: ops({gpr(greg, (rex & 8) ? 8 : 4), E(1)}); break;
+        case Pat::GdEv: ops({gpr(greg, (rex & 8) ? 8 : 4), E(v)}); break;
     }
     if (row.op == Op::CMOVCC || row.op == Op::SETCC) d.cond = opc & 15;
     // LOCK only on a memory destination of the lockable operations.
