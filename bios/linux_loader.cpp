@@ -150,6 +150,14 @@ BootState load_linux(PhysicalMemory& mem, std::span<const uint8_t> kernel, const
     // acpi_rsdp_addr lives in boot_params at 0x70 for every protocol (the
     // setup-header copy of 2.14 was withdrawn); older kernels ignore it.
     if (fw.rsdp_addr) le::put64(zero, zp::kAcpiRsdpAddr, fw.rsdp_addr);
+    if (files.vga_text) {
+        zero[zp::kOrigVideoMode] = 3;  // 80x25 colour text
+        zero[zp::kOrigVideoCols] = 80;
+        zero[zp::kOrigVideoLines] = 25;
+        zero[zp::kOrigVideoIsVga] = 1;
+        le::put16(zero, zp::kOrigVideoEgaBx, 0x0003);  // INT 10h AH=12h BL=10h: colour, 256 KiB
+        le::put16(zero, zp::kOrigVideoPoints, 16);     // character height
+    }
     uint64_t ext_kib = 0;
     for (const E820Entry& e : map)
         if (e.type == E820Type::Ram && e.addr == kHighMemStart) ext_kib = e.size >> 10;

@@ -34,6 +34,8 @@ constexpr uint16_t kLinuxMinProtocol = 0x206;
 
 // boot_params offsets the loader writes (Documentation/arch/x86/zero-page.rst).
 namespace zp {
+constexpr size_t kOrigVideoMode = 0x06, kOrigVideoCols = 0x07, kOrigVideoEgaBx = 0x0a;
+constexpr size_t kOrigVideoLines = 0x0e, kOrigVideoIsVga = 0x0f, kOrigVideoPoints = 0x10;
 constexpr size_t kAcpiRsdpAddr = 0x070;
 constexpr size_t kAltMemK = 0x1e0;
 constexpr size_t kE820Entries = 0x1e8;
@@ -82,6 +84,11 @@ struct LinuxBootFiles {
     std::string kernel_path;  // for messages; the bytes are passed separately
     std::string initrd_path;  // empty: no initrd
     std::string cmdline;
+    // Describe an 80x25 colour VGA text console in screen_info, as the BIOS
+    // would have reported it to the real-mode setup code (which a 32-bit
+    // entry skips). Without it Linux has no VGA console; false for a board
+    // without VGA.
+    bool vga_text = true;
 };
 
 // Loads kernel (the bzImage's bytes), the initrd and the command line into

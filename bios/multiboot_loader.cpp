@@ -209,9 +209,14 @@ BootState load_multiboot(PhysicalMemory& mem, std::span<const uint8_t> kernel, c
         mods.push_back({file, at, size});
         at = page_up(at + size);
     }
-    if (at > k4G || !e820_is_usable(map, img.low, at - img.low))
-        bad(path, fmt::format("image, info and modules need RAM {:#x}-{:#x}; the guest has {} MiB", img.low, at,
-                              (mem.below_4g() + mem.above_4g()) >> 20));
+    uint64_t ram_mib = (mem.below_4g() + mem.above_4g()) >> 20;
+    for (const Image::Segment& s : img.segments)
+        if (!e820_is_usable(map, s.paddr, s.memsz))
+            bad(path, fmt::format("segment {:#x}-{:#x} is not in usable RAM (the guest has {} MiB)", s.paddr,
+                                  s.paddr + s.memsz, ram_mib));
+    if (at > k4G || !e820_is_usable(map, base, at - base))
+        bad(path, fmt::format("multiboot info and modules need RAM {:#x}-{:#x}; the guest has {} MiB", base, at,
+                              ram_mib));
 
     // Memory fields: KiB of conventional memory and of contiguous RAM from 1 MiB.
     uint32_t mem_lower = 0, mem_upper = 0;

@@ -134,6 +134,10 @@ TEST_CASE("linux: the Debian kernel's zero page mirrors its own setup header") {
     }
     CHECK(le::get64(zero, zp::kAcpiRsdpAddr) == kRsdpAddr);
     CHECK(zero[0x1ef] == 0);  // sentinel stays 0: the kernel keeps our fields
+    CHECK(zero[zp::kOrigVideoMode] == 3);
+    CHECK(zero[zp::kOrigVideoCols] == 80);
+    CHECK(zero[zp::kOrigVideoLines] == 25);
+    CHECK(zero[zp::kOrigVideoIsVga] == 1);
 }
 
 TEST_CASE("linux: placement rules on a hand-made bzImage") {
@@ -150,9 +154,10 @@ TEST_CASE("linux: placement rules on a hand-made bzImage") {
         FakeKernel fk;
         fk.relocatable = false;
         auto k = make_bzimage(fk);
-        BootState st = load_linux(mem, k, LinuxBootFiles{"fake", "", ""}, fw);
+        BootState st = load_linux(mem, k, LinuxBootFiles{"fake", "", "", false}, fw);
         CHECK(st.rip == 0x100000);
         auto zero = test::guest_bytes(mem, kZeroPageAddr, 4096);
+        CHECK(std::vector<uint8_t>(zero.begin(), zero.begin() + 0x40) == std::vector<uint8_t>(0x40, 0));  // no screen_info
         CHECK(le::get32(zero, zp::kRamdiskImage) == 0);
         CHECK(le::get32(zero, zp::kRamdiskSize) == 0);
     }

@@ -238,6 +238,8 @@ TEST_CASE("multiboot: corrupt and unsupported kernels are LoadErrors") {
         return f;
     };
     CHECK(load(aout(0x200040, 0x200000, 0, 0)).empty());
+    CHECK(load(aout(0x10040, 0x10000, 0, 0)).empty());  // conventional memory is fine
+    CHECK(load(aout(0x9f040, 0x9f000, 0, 0)).find("not in usable RAM") != std::string::npos);  // runs into the EBDA
     CHECK(load(aout(0x100000, 0x200000, 0, 0)).find("header_addr") != std::string::npos);
     CHECK(load(aout(0x300000, 0x200000, 0, 0)).find("before the start") != std::string::npos);
     CHECK(load(aout(0x200040, 0x200000, 0x100000, 0)).find("load_end_addr") != std::string::npos);
