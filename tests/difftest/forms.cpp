@@ -115,7 +115,9 @@ void collect(const Skeleton& sk, DecodeFn decode_fn, std::map<std::string, Form>
                 continue;
             }
             if (!has_modrm && mem) continue;  // same bytes as the register variant
-            std::string key = hex(sk.header.data(), h) + (group ? "/" + std::to_string(reg) : "") +
+            std::vector<uint8_t> kh = sk.header;
+            if (sk.vex) kh[2] &= 0x87;  // the vvvv register is not part of the form
+            std::string key = hex(kh.data(), h) + (group ? "/" + std::to_string(reg) : "") +
                               (has_modrm ? (mem ? " m " : " r ") : " - ") + std::string(op_name(d.op)) + " " +
                               signature(d);
             if (out.count(key)) continue;
@@ -199,14 +201,16 @@ Enumeration enumerate_forms(DecodeFn decode_fn) {
                     sk.header.push_back(static_cast<uint8_t>(op));
                     collect(sk, decode_fn, found, e.other_user);
                 }
-    // VEX (three-byte C4 form): R/X/B clear (inverted 111), vvvv = RDX, L = 0.
+    // VEX (three-byte C4 form): R/X/B clear (inverted 111), L = 0, vvvv = RDX
+    // or unused (1111b, which some forms require).
+    for (const unsigned vreg : {unsigned{RDX}, 0u})
     for (int map = 2; map <= 3; ++map)
         for (int w = 0; w < 2; ++w)
             for (int pp = 0; pp < 4; ++pp)
                 for (unsigned op = 0; op < 256; ++op) {
                     Skeleton sk;
                     sk.vex = true;
-                    const uint8_t vvvv = static_cast<uint8_t>(~RDX & 15);
+                    const uint8_t vvvv = static_cast<uint8_t>(~vreg & 15);
                     sk.header = {0xc4, static_cast<uint8_t>(0xe0 | map),
                                  static_cast<uint8_t>((w << 7) | (vvvv << 3) | pp), static_cast<uint8_t>(op)};
                     collect(sk, decode_fn, found, e.other_user);
@@ -238,7 +242,7 @@ bool make_variant(const Form& f, DecodeFn decode_fn, std::mt19937_64& rng, uint6
     }
     if (f.vex) {
         b[1] = static_cast<uint8_t>((b[1] & 0x5f) | ((r >> 8) & 0xa0));                    // ~R, ~B
-        b[2] = static_cast<uint8_t>((b[2] & 0x87) | (((r >> 12) & 15) << 3));              // ~vvvv
+        if ((r >> 20) & 1) b[2] = static_cast<uint8_t>((b[2] & 0x87) | (((r >> 12) & 15) << 3));  // ~vvvv
     }
     // Immediate bytes: everything after the ModRM (no SIB/displacement in our forms).
     const unsigned imm_at = f.header + (f.has_modrm ? 1 : 0);

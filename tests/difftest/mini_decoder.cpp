@@ -26,6 +26,7 @@ enum class Pat : uint8_t {
     GdEb,    // CRC32 Gd/q, Eb
     GdEv,    // CRC32 Gd/q, Ev
     EbIb_grp3, EvIz_grp3,
+    GyEy,    // ADCX/ADOX: 32 or 64 bits by REX.W
 };
 
 struct Row {
@@ -114,6 +115,8 @@ bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, bool f2, Row& r) {
     if (map == 2) {
         if (opc == 0xf0) return f2 ? set(Op::CRC32, Pat::GdEb) : set(Op::MOVBE, Pat::GvMv);
         if (opc == 0xf1) return f2 ? set(Op::CRC32, Pat::GdEv) : set(Op::MOVBE, Pat::MvGv);
+        if (opc == 0xf6 && f3) return set(Op::ADOX, Pat::GyEy);
+        if (opc == 0xf6) return set(Op::ADCX, Pat::GyEy);  // with 66 (checked below)
         return false;
     }
     if (opc >= 0x40 && opc <= 0x4f) return set(Op::CMOVCC, Pat::GvEv);
@@ -157,6 +160,70 @@ bool needs_modrm(Pat p) {
     }
 }
 
+// VEX-encoded BMI1/BMI2 (three-byte C4 form only, L = 0). Operands in the
+// SDM's order: G = ModRM.reg, B = VEX.vvvv, E = ModRM.rm.
+DecodeStatus decode_vex(const uint8_t* b, size_t avail, size_t i, DecodedInsn& d) {
+    if (i + 5 > avail) return DecodeStatus::NeedMore;
+    const uint8_t p1 = b[i + 1], p2 = b[i + 2], opc = b[i + 3], m = b[i + 4];
+    const unsigned map = p1 & 0x1f, pp = p2 & 3, size = (p2 & 0x80) ? 8 : 4;
+    if ((p2 & 4) || d.prefixes) return DecodeStatus::Invalid;  // L = 1, or legacy prefixes before VEX
+    const unsigned g = ((m >> 3) & 7) | ((~p1 >> 4) & 8), rm = (m & 7) | ((~p1 >> 2) & 8);
+    const unsigned vvvv = (~p2 >> 3) & 15;
+    i += 5;
+    Operand G{OpKind::Gpr, static_cast<uint8_t>(size), static_cast<uint8_t>(g)};
+    Operand B{OpKind::Gpr, static_cast<uint8_t>(size), static_cast<uint8_t>(vvvv)};
+    Operand E{OpKind::Gpr, static_cast<uint8_t>(size), static_cast<uint8_t>(rm)};
+    if ((m >> 6) != 3) {
+        if ((m & 7) == 4 || ((m >> 6) == 0 && (m & 7) == 5)) return DecodeStatus::Invalid;
+        E = Operand{OpKind::Mem, static_cast<uint8_t>(size), 0};
+        d.mem_base = static_cast<uint8_t>(rm);
+        d.mem_seg = rm == RBP ? SS : DS;
+        if ((m >> 6) == 1) {
+            if (i + 1 > avail) return DecodeStatus::NeedMore;
+            d.disp = static_cast<int8_t>(b[i++]);
+        } else if ((m >> 6) == 2) {
+            if (i + 4 > avail) return DecodeStatus::NeedMore;
+            int32_t d32;
+            memcpy(&d32, b + i, 4);
+            d.disp = d32;
+            i += 4;
+        }
+    }
+    auto ops = [&](std::initializer_list<Operand> l) {
+        d.nops = 0;
+        for (const Operand& o : l) d.ops[d.nops++] = o;
+    };
+    d.modrm = m;
+    d.opcode = opc;
+    d.map = static_cast<uint8_t>(map);
+    d.opsize = static_cast<uint8_t>(size);
+    if (map == 2 && opc == 0xf2 && pp == 0) { d.op = Op::ANDN; ops({G, B, E}); }
+    else if (map == 2 && opc == 0xf3 && pp == 0 && ((m >> 3) & 7) >= 1 && ((m >> 3) & 7) <= 3) {
+        static constexpr Op kBls[4] = {Op::INVALID, Op::BLSR, Op::BLSMSK, Op::BLSI};
+        d.op = kBls[(m >> 3) & 7];
+        ops({B, E});
+    }
+    else if (map == 2 && opc == 0xf5 && pp == 0) { d.op = Op::BZHI; ops({G, E, B}); }
+    else if (map == 2 && opc == 0xf5 && pp == 3) { d.op = Op::PDEP; ops({G, B, E}); }
+    else if (map == 2 && opc == 0xf5 && pp == 2) { d.op = Op::PEXT; ops({G, B, E}); }
+    else if (map == 2 && opc == 0xf6 && pp == 3) { d.op = Op::MULX; ops({G, B, E}); }
+    else if (map == 2 && opc == 0xf7) {
+        static constexpr Op kX[4] = {Op::BEXTR, Op::SHLX, Op::SARX, Op::SHRX};
+        d.op = kX[pp];
+        ops({G, E, B});
+    }
+    else if (map == 3 && opc == 0xf0 && pp == 3 && vvvv == 0) {  // vvvv unused: must be 1111b
+        if (i + 1 > avail) return DecodeStatus::NeedMore;
+        d.imm = b[i++];
+        d.op = Op::RORX;
+        ops({G, E, Operand{OpKind::Imm, 1, 0}});
+    }
+    else return DecodeStatus::Invalid;
+    d.length = static_cast<uint8_t>(i);
+    d.addrsize = 8;
+    return DecodeStatus::Ok;
+}
+
 }  // namespace
 
 DecodeStatus mini_decode(const uint8_t* b, size_t avail, CodeMode mode, DecodedInsn& d) {
@@ -175,6 +242,7 @@ DecodeStatus mini_decode(const uint8_t* b, size_t avail, CodeMode mode, DecodedI
         else if (p == 0xf2) d.prefixes |= kPrefixRepne;
         else break;
     }
+    if (b[i] == 0xc4) return decode_vex(b, avail, i, d);
     if (b[i] >= 0x40 && b[i] <= 0x4f) {
         rex = b[i++];
         d.prefixes |= kPrefixRex;
@@ -200,7 +268,7 @@ DecodeStatus mini_decode(const uint8_t* b, size_t avail, CodeMode mode, DecodedI
     // F3/F2 only where they mean something (REP on strings, the F3 and F2
     // opcode variants); elsewhere refuse rather than guess.
     const bool str = row.pat == Pat::Str;
-    const bool f3_ok = str || (map == 1 && (opc == 0xb8 || opc == 0xbc || opc == 0xbd));
+    const bool f3_ok = str || (map == 1 && (opc == 0xb8 || opc == 0xbc || opc == 0xbd)) || row.op == Op::ADOX;
     const bool f2_ok = str || row.op == Op::CRC32;
     if ((f3 && !f3_ok) || (f2 && !f2_ok) || (f3 && f2)) return DecodeStatus::Invalid;
     if (f3) d.prefixes |= kPrefixRep;
@@ -338,6 +406,11 @@ DecodeStatus mini_decode(const uint8_t* b, size_t avail, CodeMode mode, DecodedI
         case Pat::MvGv: if (!is_mem) return DecodeStatus::Invalid; ops({E(v), gpr(greg, v)}); break;
         case Pat::GdEb: ops({gpr(greg, (rex & 8) ? 8 : 4), E(1)}); break;
         case Pat::GdEv: ops({gpr(greg, (rex & 8) ? 8 : 4), E(v)}); break;
+        case Pat::GyEy:
+            if (row.op == Op::ADCX ? !d.has(kPrefixOpsize) : d.has(kPrefixOpsize)) return DecodeStatus::Invalid;
+            d.opsize = (rex & 8) ? 8 : 4;
+            ops({gpr(greg, d.opsize), E(d.opsize)});
+            break;
     }
     if (row.op == Op::CMOVCC || row.op == Op::SETCC) d.cond = opc & 15;
     // LOCK only on a memory destination of the lockable operations.
