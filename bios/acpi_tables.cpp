@@ -50,7 +50,13 @@ std::vector<uint8_t> build_dsdt(const AcpiConfig& cfg) {
     using namespace aml;
     // \_S5: SLP_TYPa, SLP_TYPb, reserved, reserved.
     Bytes s5 = name("\\_S5", package({integer(pc::kAcpiSlpTypS5), integer(pc::kAcpiSlpTypS5), integer(0), integer(0)}));
-    Bytes pci0 = device("PCI0", {name("_HID", eisa_id("PNP0A03")), name("_ADR", integer(0)), name("_UID", integer(0))});
+    Bytes crs = concat({word_bus_number(0, 0xff), io_port(0xcf8, 8), word_io(0x0000, 0x0cf7), word_io(0x0d00, 0xffff),
+                        dword_memory(0xa0000, 0xbffff, true)});
+    if (cfg.pci_hole_start < pc::kIoApicBase)
+        crs = concat({crs, dword_memory(cfg.pci_hole_start, pc::kIoApicBase - 1, false)});
+    crs = concat({crs, end_tag()});
+    Bytes pci0 = device("PCI0", {name("_HID", eisa_id("PNP0A03")), name("_ADR", integer(0)), name("_UID", integer(0)),
+                                 name("_CRS", buffer(crs))});
     Bytes hpet;
     if (cfg.hpet)
         hpet = device("HPET", {name("_HID", eisa_id("PNP0103")), name("_UID", integer(0)),

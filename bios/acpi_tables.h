@@ -5,8 +5,11 @@
 // links the pointers.
 //
 // The DSDT (hand-assembled AML, bios/aml_builder.h) holds \_S5 (soft-off
-// SLP_TYP), \_SB.PCI0 (PNP0A03) and, with an HPET, \_SB.HPET (PNP0103 with
-// its MMIO window). It has no _PRT: PCI interrupts are not routed by ACPI yet.
+// SLP_TYP), \_SB.PCI0 (PNP0A03, with QEMU's host bridge windows in _CRS:
+// buses 0-255, config ports 0xcf8-0xcff, I/O 0-0xcf7 and 0xd00-0xffff, the
+// VGA window and the PCI hole up to the IOAPIC) and, with an HPET,
+// \_SB.HPET (PNP0103 with its MMIO window). It has no _PRT: PCI interrupts
+// are not routed by ACPI yet.
 //
 // SMI_CMD is 0: there is no SMM, the board is always in ACPI mode, and OSPM
 // (Linux: acpi_hw_get_mode) then does not try to switch modes.
@@ -28,6 +31,9 @@ struct AcpiConfig {
     uint16_t pm_base = pc::kAcpiPmBase;
     uint8_t sci_irq = pc::kAcpiSciIrq;
     uint16_t pci_irq_mask = pc::kPciIrqMask;  // ISA IRQs overridden to level/active high
+    // Start of the 32-bit PCI memory window (end of RAM below 4 GiB); the
+    // window runs to just below the IOAPIC at 0xfec00000.
+    uint32_t pci_hole_start = 0xe0000000;
 };
 
 constexpr size_t kAcpiHeaderSize = 36;

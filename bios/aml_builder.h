@@ -30,6 +30,12 @@ Bytes buffer(const Bytes& data);
 
 // Resource descriptors for _CRS buffers.
 Bytes memory32_fixed(uint32_t base, uint32_t length, bool writable);
+// Bridge windows (ResourceProducer, MinFixed, MaxFixed, PosDecode), as a
+// PCI host bridge's _CRS lists them.
+Bytes word_bus_number(uint16_t min, uint16_t max);
+Bytes word_io(uint16_t min, uint16_t max);  // EntireRange
+Bytes dword_memory(uint32_t min, uint32_t max, bool cacheable);  // ReadWrite
+Bytes io_port(uint16_t base, uint8_t length);  // IO(Decode16, base, base, 1, length)
 Bytes end_tag();  // EndTag with checksum 0 ("ignore")
 
 Bytes concat(std::initializer_list<Bytes> parts);

@@ -26,6 +26,7 @@ FirmwareTables install_firmware_tables(PhysicalMemory& mem, const FirmwareConfig
         AcpiConfig acfg;
         acfg.cpus = cfg.cpus;
         acfg.hpet = cfg.hpet;
+        acfg.pci_hole_start = uint32_t(mem.below_4g());
         fw.rsdp_addr = install_acpi_tables(mem, acfg, kRsdpAddr, fw.region_base, fw.region_size).rsdp_addr;
     }
     MpConfig mcfg;

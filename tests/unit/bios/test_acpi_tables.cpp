@@ -58,6 +58,10 @@ TEST_CASE("aml: package lengths, names, integers, EISA ids") {
     CHECK(aml::integer(1ull << 32) == aml::Bytes{0x0e, 0, 0, 0, 0, 1, 0, 0, 0});
     CHECK(aml::eisa_id("PNP0A03") == aml::Bytes{0x0c, 0x41, 0xd0, 0x0a, 0x03});
     CHECK(aml::package({aml::integer(0), aml::integer(0)}) == aml::Bytes{0x12, 0x04, 0x02, 0x00, 0x00});
+    CHECK(aml::word_io(0xd00, 0xffff) ==
+          aml::Bytes{0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0, 0, 0x00, 0x0d, 0xff, 0xff, 0, 0, 0x00, 0xf3});
+    CHECK(aml::dword_memory(0xa0000, 0xbffff, true).size() == 26);
+    CHECK(aml::io_port(0xcf8, 8) == aml::Bytes{0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08});
 }
 
 TEST_CASE("acpi: installed tables are linked and every checksum holds") {
@@ -186,6 +190,7 @@ TEST_CASE("acpi: iasl disassembles the generated tables without errors") {
     };
     Case cases[] = {
         {"DSDT", build_dsdt(cfg), "PNP0A03"},
+        {"DSDT", build_dsdt(cfg), "0xFEBFFFFF,         // Range Maximum"},
         {"FACP", build_fadt(cfg, 0x7fe0000, 0x7fe0040), "PM1A Event Block Address : 00000600"},
         {"APIC", build_madt(cfg), "Local Apic Address : FEE00000"},
         {"HPET", build_hpet_table(), "Hardware Block ID : 8086A201"},
