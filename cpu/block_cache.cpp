@@ -15,7 +15,12 @@ const CachedInsn& BlockCache::lookup_or_decode(Cpu& cpu) {
     uint64_t lin = cpu.linear_address(CS, cpu.s.rip, 1, Access::Exec);
     uint64_t phys = cpu.translate(lin, Access::Exec, cpu.s.cpl == 3);
     uint64_t key = (phys << 2) | static_cast<uint64_t>(mode);
-    if (auto it = map_.find(key); it != map_.end()) return it->second;
+    FastSlot& fast = fast_[fast_index(key)];
+    if (fast.key == key) return *fast.insn;
+    if (auto it = map_.find(key); it != map_.end()) {
+        fast = FastSlot{key, &it->second};
+        return it->second;
+    }
 
     DecodedInsn insn;
     DecodeStatus st = cpu.fetch_decode(insn);
@@ -30,17 +35,24 @@ const CachedInsn& BlockCache::lookup_or_decode(Cpu& cpu) {
     cpu.mem.mark_code_page(phys);
     cpu.tlb_flush_phys_page_writes(phys & kPageMask);
     by_page_[phys & kPageMask].push_back(key);
-    return map_.emplace(key, CachedInsn{insn, resolve(insn)}).first->second;
+    const CachedInsn& entry = map_.emplace(key, CachedInsn{insn, resolve(insn)}).first->second;
+    // fast may be stale if clear() ran above: look the slot up again.
+    fast_[fast_index(key)] = FastSlot{key, &entry};
+    return entry;
 }
 
 void BlockCache::invalidate_page(uint64_t phys_page) {
     auto it = by_page_.find(phys_page);
     if (it == by_page_.end()) return;
-    for (uint64_t key : it->second) map_.erase(key);
+    for (uint64_t key : it->second) {
+        forget_fast(key);
+        map_.erase(key);
+    }
     by_page_.erase(it);
 }
 
 void BlockCache::clear() {
+    for (FastSlot& f : fast_) f = FastSlot{};
     map_.clear();
     by_page_.clear();
 }
