@@ -21,12 +21,18 @@ BootState map_firmware_image(PhysicalMemory& mem, std::span<const uint8_t> image
     mem.add_rom((1ull << 32) - size, image, fmt::format("bios ({})", path));
     uint64_t isa = std::min(size, kIsaBiosMaxSize);
     mem.add_rom(0x100000 - isa, image.subspan(size - isa), "isa-bios");
+    BootState st = firmware_reset_state();
+    st.description = fmt::format("firmware '{}' ({} KiB) at {:#x}, reset vector", path, size >> 10, (1ull << 32) - size);
+    return st;
+}
+
+BootState firmware_reset_state() {
     BootState st;
     st.mode = EntryMode::Real16;
     st.cs = 0xf000;
     st.rip = 0xfff0;
     st.ds = 0;
-    st.description = fmt::format("firmware '{}' ({} KiB) at {:#x}, reset vector", path, size >> 10, (1ull << 32) - size);
+    st.description = "firmware reset vector";
     return st;
 }
 

@@ -30,7 +30,12 @@ constexpr uint64_t kIsaBiosMaxSize = 128 * 1024;
 // Maps image (named path in messages) and returns the reset-vector state.
 BootState map_firmware_image(PhysicalMemory& mem, std::span<const uint8_t> image, const std::string& path);
 
-// Reads path and maps it. Throws LoadError.
+// Reads path and maps it. Throws LoadError. Map once per machine: ROMs are
+// not replaced by a second call, they pile up (a reset needs only
+// firmware_reset_state(); the ROM contents never change).
 BootState load_firmware(PhysicalMemory& mem, const std::string& path);
+
+// The reset-vector entry state (real mode, CS 0xf000 base 0xffff0000, IP 0xfff0).
+BootState firmware_reset_state();
 
 }  // namespace petrel

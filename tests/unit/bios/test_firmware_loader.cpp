@@ -17,6 +17,8 @@ TEST_CASE("firmware: a 256 KiB image ends at 4 GiB, its last 128 KiB alias below
     CHECK(st.mode == EntryMode::Real16);
     CHECK(st.cs == 0xf000);
     CHECK(st.rip == 0xfff0);
+    CHECK(firmware_reset_state().cs == st.cs);
+    CHECK(firmware_reset_state().rip == st.rip);
     CHECK(mem.read(0x100000000ull - img.size(), 4) == le::get32(img, 0));
     CHECK(mem.read(0xfffffff0ull, 4) == le::get32(img, img.size() - 16));
     CHECK(mem.read(0xe0000, 4) == le::get32(img, 128 * 1024));
