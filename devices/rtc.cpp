@@ -263,6 +263,7 @@ void Rtc::write_reg(uint8_t i, uint8_t v) {
 }
 
 void Rtc::write_reg_a(uint8_t v) {
+    catch_up_periodic();  // a tick at the old rate still counts
     bool was_dividing = divider_running();
     bool was_running = running();
     if (was_running) sync_registers();
@@ -275,6 +276,7 @@ void Rtc::write_reg_a(uint8_t v) {
         update_timer_->cancel();
     }
     schedule_periodic();
+    update_irq();
 }
 
 void Rtc::write_reg_b(uint8_t v) {
@@ -286,6 +288,7 @@ void Rtc::write_reg_b(uint8_t v) {
     state_.cmos[kRegB] = v;
     if (!was_running && running()) rebase(0);  // SET cleared: next update in one second
     else if (!running()) update_timer_->cancel();
+    catch_up_periodic();
     schedule_periodic();
     update_irq();
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "devices/pic.h"
+#include "devices/pit.h"
 #include "tests/unit/devices/device_fakes.h"
 
 using namespace petrel;
@@ -198,4 +199,37 @@ TEST_CASE_FIXTURE(PicFixture, "pic: re-initialisation clears masks and in-servic
     CHECK(in_m(1) == 0x00);
     CHECK_FALSE(pic.intr_pending());  // the latched edge was discarded
     CHECK(uint8_t(pic.master_io().io_read(5, 1)) == 0xff);  // out-of-range offset is harmless
+}
+
+TEST_CASE_FIXTURE(PicFixture, "pic: special fully nested mode lets the slave nest on IRQ2") {
+    init(0x08, 0x70, 0x11);  // ICW4: SFNM, 8086
+    pulse(14);
+    CHECK(pic.inta() == 0x76);
+    pulse(9);  // higher priority on the slave while IRQ2 is in service
+    CHECK(pic.intr_pending());
+    CHECK(pic.inta() == 0x71);
+}
+
+TEST_CASE("pic: PIT channel 0 through the PIC to a vector") {
+    // The ISA wiring the machine does: PIT OUT0 -> IRQ0 -> INTR -> INTA.
+    Clock clock{ClockMode::Manual};
+    Pic pic;
+    Pit pit{clock};
+    pit.irq0().connect(&pic, 0);
+    auto out = [&](IoHandler& h, unsigned port, uint8_t v) { h.io_write(port, v, 1); };
+    out(pic.master_io(), 0, 0x11); out(pic.master_io(), 1, 0x20);
+    out(pic.master_io(), 1, 0x04); out(pic.master_io(), 1, 0x01);
+    out(pic.master_io(), 1, 0xfe);
+    out(pit, 3, 0x34); out(pit, 0, 0xa9); out(pit, 0, 0x04);  // mode 2, 1193 clocks = 1 ms
+    int ticks = 0;
+    for (int us = 0; us < 10'000; us += 50) {
+        clock.set_now(uint64_t(us) * 1000);
+        clock.run_expired();
+        if (pic.intr_pending()) {
+            CHECK(pic.inta() == 0x20);
+            out(pic.master_io(), 0, 0x20);
+            ++ticks;
+        }
+    }
+    CHECK(ticks == 10);  // OUT0 rising with the control word, then reloads at 1..9 ms
 }

@@ -178,3 +178,38 @@ TEST_CASE_FIXTURE(PitFixture, "pit: port 0x61 refresh bit toggles every 15 us") 
     uint8_t b = uint8_t(p61.io_read(0, 1) & 0x10);
     CHECK(a != b);
 }
+
+TEST_CASE_FIXTURE(PitFixture, "pit: gate low pauses mode 0 and restarts mode 2") {
+    p61.io_write(0, 0x01, 1);
+    program(2, 0, 1000);
+    clock.set_now(ns_for(300));
+    p61.io_write(0, 0x00, 1);
+    clock.advance(ns_for(5000));
+    CHECK(pit.counter(2) == 700);  // paused
+    p61.io_write(0, 0x01, 1);
+    clock.advance(ns_for(100));
+    CHECK(pit.counter(2) == 600);  // resumed where it stopped
+    program(2, 2, 500);
+    clock.advance(ns_for(200));
+    CHECK(pit.counter(2) == 300);
+    p61.io_write(0, 0x00, 1);
+    CHECK(pit.out(2));             // gate low forces OUT high
+    clock.advance(ns_for(1000));
+    p61.io_write(0, 0x01, 1);      // rising gate reloads the count
+    CHECK(pit.counter(2) == 500);
+}
+
+TEST_CASE_FIXTURE(PitFixture, "pit: reprogramming channel 0 retimes IRQ0") {
+    program(0, 2, 0x4000);
+    step_to(ns_for(0x4000) + 10);
+    int rises = pic.rises[0];
+    program(0, 2, 100);
+    uint64_t t = clock.now_ns();
+    step_to(t + ns_for(1000) + 10);
+    CHECK(pic.rises[0] - rises == 10);
+    out(3, 0x30);  // channel 0 to mode 0 with no count: OUT low, no timer
+    CHECK_FALSE(pic.level[0]);
+    rises = pic.rises[0];
+    step_to(clock.now_ns() + 1'000'000'000);
+    CHECK(pic.rises[0] == rises);
+}
