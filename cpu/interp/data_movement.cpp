@@ -24,11 +24,6 @@ uint64_t bswap(uint64_t v, unsigned size) {
     }
 }
 
-void op_mov(Cpu& cpu, const DecodedInsn& d) {
-    const uint64_t v = read_source(cpu, d, 1);
-    write_operand(cpu, d, 0, v);
-}
-
 // MOV Sreg, r/m loads a segment register (MOV CS is #UD); MOV r/m, Sreg
 // stores the selector (zero-extended into a 32/64-bit register).
 void op_mov_sreg(Cpu& cpu, const DecodedInsn& d) {
@@ -39,6 +34,14 @@ void op_mov_sreg(Cpu& cpu, const DecodedInsn& d) {
     }
     if (d.ops[1].reg > GS) cpu.raise(kVecUD);
     write_operand(cpu, d, 0, cpu.s.seg[d.ops[1].reg].selector);
+}
+
+void op_mov(Cpu& cpu, const DecodedInsn& d) {
+    // A segment-register destination needs the descriptor checks of MOV_SREG
+    // (in case a decoder reports 8E as a plain MOV).
+    if (d.ops[0].kind == OpKind::Seg) return op_mov_sreg(cpu, d);
+    const uint64_t v = read_source(cpu, d, 1);
+    write_operand(cpu, d, 0, v);
 }
 
 void op_nop(Cpu&, const DecodedInsn&) {}

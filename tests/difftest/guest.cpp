@@ -68,14 +68,22 @@ GuestRunner::GuestRunner() {
 
 uint8_t* GuestRunner::data() { return mem_->ram_page(kDataLo); }
 
-RunResult GuestRunner::run(const uint8_t* insn, unsigned len, const State& in, const DecodedInsn* pre) {
+RunResult GuestRunner::run(const uint8_t* code_page, const State& in, const DecodedInsn* pre) {
     Cpu& c = *cpu_;
     CpuState& s = c.s;
-    // The instruction's bytes: a write through PhysicalMemory, so a changed
-    // instruction drops its cached decoding.
-    uint8_t cur[16];
-    mem_->read_bytes(kInsnAddr, cur, 16);
-    if (memcmp(cur, insn, len) != 0) mem_->write_bytes(kInsnAddr, insn, len);
+    // Only the changed bytes are written, through PhysicalMemory, so a
+    // changed instruction drops its cached decoding.
+    const uint8_t* cur = mem_->ram_page(kCodePage);
+    for (unsigned i = 0; i < 4096;) {
+        if (cur[i] == code_page[i]) {
+            ++i;
+            continue;
+        }
+        unsigned j = i;
+        while (j < 4096 && cur[j] != code_page[j]) ++j;
+        mem_->write_bytes(kCodePage + i, code_page + i, j - i);
+        i = j;
+    }
 
     c.clear_shutdown();
     s.halted = false;

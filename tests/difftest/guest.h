@@ -19,7 +19,10 @@ public:
     // Runs the bytes with cpu.step() (fetch, decode, block cache, handler).
     // With pre set, the bytes are not decoded by Petrel: pre's handler runs
     // as the run loop would run it (used while Petrel's decoder cannot decode).
-    RunResult run(const uint8_t* insn, unsigned len, const State& in, const DecodedInsn* pre = nullptr);
+    // code_page: the host's code page (4 KiB), mirrored into the guest's so
+    // that a stray read of it sees the same bytes; the instruction is at
+    // kInsnOffset in it.
+    RunResult run(const uint8_t* code_page, const State& in, const DecodedInsn* pre = nullptr);
     Cpu& cpu() { return *cpu_; }
 
 private:

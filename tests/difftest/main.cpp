@@ -187,8 +187,7 @@ int main(int argc, char** argv) {
             memcpy(native.data(), master.data(), kDataSize);
             memcpy(guest.data(), master.data(), kDataSize);
             const RunResult n = native.run(bytes.data(), static_cast<unsigned>(bytes.size()), in);
-            const RunResult p = guest.run(bytes.data(), static_cast<unsigned>(bytes.size()), in,
-                                          opt.fallback ? &insn : nullptr);
+            const RunResult p = guest.run(native.code(), in, opt.fallback ? &insn : nullptr);
             ++cases_run;
             const std::string diff = compare(n, p, u);
             if (diff.empty()) continue;

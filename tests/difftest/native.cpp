@@ -7,6 +7,10 @@
 // Only absolute addresses of static slots are used after the instruction, so
 // it may clobber any register (RSP included). Signals run on an alternate
 // stack for the same reason.
+//
+// The page is mapped twice from one memfd: read+execute at kCodePage (what
+// the instruction sees: a write to it faults, as Petrel's read-only code
+// page does) and read+write elsewhere for the harness to fill in.
 #include "tests/difftest/native.h"
 
 #include <csetjmp>
@@ -14,6 +18,7 @@
 #include <cstddef>
 #include <cstring>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <ucontext.h>
 
 namespace petrel::difftest {
@@ -62,6 +67,7 @@ struct Emitter {
 
 constexpr uint32_t kFlagsOff = offsetof(State, rflags);
 
+// code: the writable alias of the page whose executable address is kCodePage.
 void emit_prologue(uint8_t* code) {
     Emitter e{code};
     e.b({0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57});  // push rbx rbp r12-r15
@@ -78,7 +84,7 @@ void emit_prologue(uint8_t* code) {
     }
     e.b({0x48, 0x8b, 0x67, 0x20});  // mov rsp, [rdi + 32]
     e.b({0x48, 0x8b, 0x7f, 0x38});  // mov rdi, [rdi + 56]
-    const auto here = reinterpret_cast<uint64_t>(e.p) + 5;
+    const uint64_t here = kCodePage + static_cast<uint64_t>(e.p - code) + 5;
     e.b({0xe9}); e.d(static_cast<uint32_t>(kInsnAddr - here));  // jmp insn
 }
 
@@ -118,13 +124,20 @@ Outcome outcome_of_signal(int sig) {
 }  // namespace
 
 NativeRunner::NativeRunner() {
-    void* c = mmap(reinterpret_cast<void*>(kCodePage), 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-    if (c != reinterpret_cast<void*>(kCodePage)) {
+    const int fd = memfd_create("petrel-difftest-code", 0);
+    if (fd < 0 || ftruncate(fd, 4096) != 0) {
+        why_ = "cannot create the code page (memfd)";
+        return;
+    }
+    void* x = mmap(reinterpret_cast<void*>(kCodePage), 4096, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED_NOREPLACE,
+                   fd, 0);
+    void* w = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (x != reinterpret_cast<void*>(kCodePage) || w == MAP_FAILED) {
         why_ = "cannot map the code page at its fixed address";
         return;
     }
-    code_ = static_cast<uint8_t*>(c);
+    code_ = static_cast<uint8_t*>(w);
     // Data pages between PROT_NONE guards.
     void* g = mmap(reinterpret_cast<void*>(kDataLo - 4096), kDataSize + 8192, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -150,7 +163,10 @@ NativeRunner::NativeRunner() {
 }
 
 NativeRunner::~NativeRunner() {
-    if (code_) munmap(code_, 4096);
+    if (code_) {
+        munmap(code_, 4096);
+        munmap(reinterpret_cast<void*>(kCodePage), 4096);
+    }
     if (data_) munmap(data_ - 4096, kDataSize + 8192);
 }
 
@@ -162,7 +178,7 @@ RunResult NativeRunner::run(const uint8_t* insn, unsigned len, const State& in) 
     RunResult r;
     if (sigsetjmp(g_jmp, 1) == 0) {
         g_in_stub = 1;
-        reinterpret_cast<void (*)()>(code_)();
+        reinterpret_cast<void (*)()>(kCodePage)();
         g_in_stub = 0;
         r.state = g_out;
     } else {

@@ -21,6 +21,9 @@ public:
 
     // Host view of the data pages (kDataLo .. kDataLo + kDataSize).
     uint8_t* data() { return data_; }
+    // The code page as the last run left it (stub and instruction), so the
+    // Petrel side can hold the same bytes.
+    const uint8_t* code() const { return code_; }
     // Runs insn (at most 15 bytes) with the given input; data pages must
     // already hold the input memory.
     RunResult run(const uint8_t* insn, unsigned len, const State& in);
