@@ -55,3 +55,52 @@ TEST_CASE("ignored_port: POST and delay ports swallow writes and float high") {
     CHECK(io.read(0x80, 1) == 0xff);
     CHECK(io.read(0xed, 2) == 0xffff);
 }
+
+// Random guest traffic on every port of every ISA device, with time moving:
+// nothing may crash or trip the sanitizers (run under -Db_sanitize).
+#include <random>
+
+#include "devices/i8042.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/port61.h"
+#include "devices/port92.h"
+#include "devices/rtc.h"
+#include "devices/uart.h"
+
+TEST_CASE("isa devices: random port traffic is harmless") {
+    Clock clock{ClockMode::Manual};
+    Pic pic;
+    Pit pit{clock};
+    Port61 p61{pit, clock};
+    Rtc rtc{clock, 1700000000};
+    test::RecordingChar term;
+    Uart uart{clock, &term};
+    I8042 kbc;
+    Port92 p92;
+    pit.irq0().connect(&pic, 0);
+    rtc.irq().connect(&pic, 8);
+    uart.irq().connect(&pic, 4);
+    kbc.irq1().connect(&pic, 1);
+    kbc.irq12().connect(&pic, 12);
+    IoHandler* handlers[] = {&pic.master_io(), &pic.slave_io(), &pic.elcr_io(), &pit, &p61, &rtc,
+                             &uart, &kbc.data_io(), &kbc.command_io(), &p92};
+    std::mt19937_64 rng(12345);
+    for (int i = 0; i < 200'000; ++i) {
+        IoHandler* h = handlers[rng() % std::size(handlers)];
+        uint64_t offset = rng() % 10;
+        unsigned size = 1u << (rng() % 3);
+        if (rng() & 1) h->io_write(offset, rng(), size);
+        else h->io_read(offset, size);
+        if (rng() % 16 == 0) {
+            clock.advance(rng() % 2'000'000);
+            clock.run_expired();
+        }
+        if (rng() % 64 == 0 && uart.can_receive()) uart.receive(uint8_t(rng()));
+        if (rng() % 64 == 0) kbc.key_event({uint8_t(rng()), uint8_t(rng())});
+        if (rng() % 64 == 0) kbc.mouse_event(int(rng() % 2000) - 1000, int(rng() % 2000) - 1000, uint8_t(rng()));
+        if (rng() % 32 == 0) pic.set_irq(unsigned(rng() % 20), rng() & 1);
+        if (pic.intr_pending() && rng() % 4 == 0) pic.inta();
+    }
+    CHECK(true);
+}
