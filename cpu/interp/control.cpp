@@ -33,15 +33,17 @@ uint64_t branch_target(Cpu& cpu, const DecodedInsn& d) {
     return read_operand(cpu, d, 0);
 }
 
-void op_jmp(Cpu& cpu, const DecodedInsn& d) { cpu.next_rip = checked_target(cpu, branch_target(cpu, d), d.opsize); }
+void op_jmp(Cpu& cpu, const DecodedInsn& d) {
+    cpu.next_rip = checked_target(cpu, branch_target(cpu, d), stack_opsize(cpu, d));
+}
 
 void op_jcc(Cpu& cpu, const DecodedInsn& d) {
-    if (cpu.cond(d.cond)) cpu.next_rip = checked_target(cpu, cpu.next_rip + d.imm, d.opsize);
+    if (cpu.cond(d.cond)) cpu.next_rip = checked_target(cpu, cpu.next_rip + d.imm, stack_opsize(cpu, d));
 }
 
 // The counter of JCXZ/LOOP is CX, ECX or RCX by address size.
 void op_jcxz(Cpu& cpu, const DecodedInsn& d) {
-    if (cpu.gpr_read(RCX, d.addrsize) == 0) cpu.next_rip = checked_target(cpu, cpu.next_rip + d.imm, d.opsize);
+    if (cpu.gpr_read(RCX, d.addrsize) == 0) cpu.next_rip = checked_target(cpu, cpu.next_rip + d.imm, stack_opsize(cpu, d));
 }
 
 enum class LoopKind { Always, WhileEqual, WhileNotEqual };
@@ -52,21 +54,23 @@ void op_loop(Cpu& cpu, const DecodedInsn& d) {
     bool taken = count != 0;
     if constexpr (kKind == LoopKind::WhileEqual) taken = taken && cpu.zf();
     if constexpr (kKind == LoopKind::WhileNotEqual) taken = taken && !cpu.zf();
-    if (taken) cpu.next_rip = checked_target(cpu, cpu.next_rip + d.imm, d.opsize);
+    if (taken) cpu.next_rip = checked_target(cpu, cpu.next_rip + d.imm, stack_opsize(cpu, d));
     cpu.gpr_write(RCX, d.addrsize, count);
 }
 
 void op_call(Cpu& cpu, const DecodedInsn& d) {
-    const uint64_t target = checked_target(cpu, branch_target(cpu, d), d.opsize);
-    cpu.push(cpu.next_rip & size_mask(d.opsize), d.opsize);
+    const unsigned size = stack_opsize(cpu, d);
+    const uint64_t target = checked_target(cpu, branch_target(cpu, d), size);
+    cpu.push(cpu.next_rip & size_mask(size), size);
     cpu.next_rip = target;
 }
 
 void op_ret(Cpu& cpu, const DecodedInsn& d) {
-    const uint64_t target = checked_target(cpu, cpu.read_stack(0, d.opsize), d.opsize);
+    const unsigned size = stack_opsize(cpu, d);
+    const uint64_t target = checked_target(cpu, cpu.read_stack(0, size), size);
     const unsigned ss = cpu.stack_addr_size();
     const uint64_t imm = d.nops > 0 && d.ops[0].kind == OpKind::Imm ? (d.imm & 0xffff) : 0;
-    cpu.gpr_write(RSP, ss, cpu.s.gpr[RSP] + d.opsize + imm);
+    cpu.gpr_write(RSP, ss, cpu.s.gpr[RSP] + size + imm);
     cpu.next_rip = target;
 }
 

@@ -162,7 +162,7 @@ uint64_t stack_mask(const Cpu& cpu) { return size_mask(cpu.stack_addr_size()); }
 void set_sp(Cpu& cpu, uint64_t sp) { cpu.gpr_write(RSP, cpu.stack_addr_size(), sp); }
 
 void op_push(Cpu& cpu, const DecodedInsn& d) {
-    const unsigned size = d.opsize;
+    const unsigned size = stack_opsize(cpu, d);
     if (d.ops[0].kind == OpKind::Seg) {
         // Recent processors store only the 16-bit selector into the wider slot.
         const uint64_t sp = (cpu.s.gpr[RSP] - size) & stack_mask(cpu);
@@ -170,13 +170,23 @@ void op_push(Cpu& cpu, const DecodedInsn& d) {
         set_sp(cpu, sp);
         return;
     }
-    cpu.push(read_source(cpu, d, 0) & size_mask(size), size);
+    uint64_t v;
+    if (d.ops[0].kind == OpKind::Imm) {
+        v = d.imm;
+    } else if (d.ops[0].kind == OpKind::Gpr) {
+        v = cpu.gpr_read(d.ops[0].reg, size);
+    } else {
+        Loc l = resolve(cpu, d, 0, Access::Read);
+        l.size = static_cast<uint8_t>(size);  // the stack width, whatever the operand said
+        v = load(cpu, d, l);
+    }
+    cpu.push(v & size_mask(size), size);
 }
 
 // POP r/m: the destination address is computed with the incremented RSP
 // (SDM), and a fault storing it leaves RSP unchanged.
 void op_pop(Cpu& cpu, const DecodedInsn& d) {
-    const unsigned size = d.opsize;
+    const unsigned size = stack_opsize(cpu, d);
     const uint64_t v = cpu.read_stack(0, size);
     const uint64_t old_sp = cpu.s.gpr[RSP];
     if (d.ops[0].kind == OpKind::Seg) {
@@ -190,7 +200,9 @@ void op_pop(Cpu& cpu, const DecodedInsn& d) {
         return;
     }
     try {
-        write_operand(cpu, d, 0, v);
+        Loc l = resolve(cpu, d, 0, Access::Write);
+        l.size = static_cast<uint8_t>(size);
+        store(cpu, l, v);
     } catch (const CpuFault&) {
         cpu.s.gpr[RSP] = old_sp;
         throw;
@@ -227,12 +239,12 @@ void op_popa(Cpu& cpu, const DecodedInsn& d) {
 }
 
 void op_pushf(Cpu& cpu, const DecodedInsn& d) {
-    const unsigned size = d.opsize;
+    const unsigned size = stack_opsize(cpu, d);
     cpu.push(cpu.pushf_image(size), size);
 }
 
 void op_popf(Cpu& cpu, const DecodedInsn& d) {
-    const unsigned size = d.opsize;
+    const unsigned size = stack_opsize(cpu, d);
     const uint64_t v = cpu.read_stack(0, size);
     cpu.popf_apply(v, size);
     set_sp(cpu, cpu.s.gpr[RSP] + size);
@@ -241,7 +253,7 @@ void op_popf(Cpu& cpu, const DecodedInsn& d) {
 // ENTER size, level: the frame (old rBP, level-1 copied frame pointers, the
 // new frame pointer) is written below RSP first; registers change last.
 void op_enter(Cpu& cpu, const DecodedInsn& d) {
-    const unsigned size = d.opsize;
+    const unsigned size = stack_opsize(cpu, d);
     const uint64_t sm = stack_mask(cpu);
     const unsigned ss = cpu.stack_addr_size();
     const unsigned level = d.imm2 & 31;
@@ -271,7 +283,7 @@ void op_enter(Cpu& cpu, const DecodedInsn& d) {
 }
 
 void op_leave(Cpu& cpu, const DecodedInsn& d) {
-    const unsigned size = d.opsize;
+    const unsigned size = stack_opsize(cpu, d);
     const uint64_t sm = stack_mask(cpu);
     const uint64_t bp = cpu.s.gpr[RBP] & sm;
     const uint64_t v = cpu.read_mem(SS, bp, size);

@@ -145,4 +145,11 @@ inline uint64_t read_source(Cpu& cpu, const DecodedInsn& d, int i) {
     return read_operand(cpu, d, i);
 }
 
+// Operand size of near branches and stack operations: in 64-bit mode they
+// have no 32-bit form (a 32-bit size means the default, 64), whatever the
+// decoder reports.
+inline unsigned stack_opsize(const Cpu& cpu, const DecodedInsn& d) {
+    return (d.opsize == 4 && cpu.code_mode() == CodeMode::Bits64) ? 8 : d.opsize;
+}
+
 }  // namespace petrel
