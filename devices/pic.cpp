@@ -78,16 +78,17 @@ void Pic::acknowledge(int idx, int irq) {
     } else {
         c.isr |= bit;
     }
-    bool level = (c.elcr & bit) || (idx == 0 && irq == int(kCascadeInput));
-    if (!level) c.irr &= ~bit;
+    if (!(c.elcr & bit)) c.irr &= ~bit;
 }
 
 void Pic::update() {
     PicChipState& m = state_.chip[0];
     bool slave_out = pending_irq(1) >= 0;
     uint8_t bit = 1u << kCascadeInput;
+    // The cascade input latches like an edge input, but a slave that still
+    // requests after an acknowledge re-requests without needing a new edge.
     m.pins = slave_out ? (m.pins | bit) : (m.pins & ~bit);
-    m.irr = slave_out ? (m.irr | bit) : (m.irr & ~bit);
+    if (slave_out) m.irr |= bit;
     bool intr = pending_irq(0) >= 0;
     if (intr != state_.intr) {
         state_.intr = intr;

@@ -8,8 +8,10 @@
 // Invariants:
 //  - Edge inputs latch IRR on a rising edge and keep it until acknowledged
 //    (so IrqLine::pulse() works); level inputs make IRR follow the pin.
-//  - The master's input 2 is the slave's output level, always level-sensed,
-//    so a slave with further requests re-requests without a new edge.
+//  - The master's input 2 is the slave's output: latched like an edge input
+//    (a slave request that vanishes before INTA gives spurious IRQ15 with
+//    master IRQ2 in service, as on hardware), and re-latched while the slave
+//    still requests, so further slave requests never need a fresh edge.
 //  - The INTR output is recomputed after every change and reported through
 //    intr_line() only when it changes.
 //

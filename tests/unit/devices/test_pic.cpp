@@ -121,7 +121,7 @@ TEST_CASE_FIXTURE(PicFixture, "pic: device line on IRQ2 is ignored (it is the ca
     CHECK_FALSE(pic.intr_pending());
 }
 
-TEST_CASE_FIXTURE(PicFixture, "pic: spurious IRQ7 when the request vanishes before INTA") {
+TEST_CASE_FIXTURE(PicFixture, "pic: spurious IRQ7 when a master request vanishes before INTA") {
     pulse(5);
     CHECK(pic.intr_pending());
     out_m(1, 0x20);  // masked between INTR and INTA
@@ -131,12 +131,21 @@ TEST_CASE_FIXTURE(PicFixture, "pic: spurious IRQ7 when the request vanishes befo
     out_m(1, 0x00);
     CHECK(pic.inta() == 0x0d);  // the edge stayed latched
     eoi_m();
-    // A slave level request dropped before INTA also ends as master IRQ7.
-    pic.elcr_io().io_write(1, 0x04, 1);
+}
+
+TEST_CASE_FIXTURE(PicFixture, "pic: spurious IRQ15 when a slave request vanishes before INTA") {
+    pic.elcr_io().io_write(1, 0x04, 1);  // IRQ10 level-triggered
     pic.set_irq(10, true);
     CHECK(pic.intr_pending());
     pic.set_irq(10, false);
-    CHECK(pic.inta() == 0x0f);
+    CHECK(pic.intr_pending());           // the master latched its cascade input
+    CHECK(pic.inta() == 0x77);
+    out_s(0, 0x0b);
+    CHECK(in_s(0) == 0x00);              // no slave ISR bit
+    out_m(0, 0x0b);
+    CHECK(in_m(0) == 0x04);              // but master IRQ2 is in service: needs a master EOI
+    eoi_m();
+    CHECK_FALSE(pic.intr_pending());
 }
 
 TEST_CASE_FIXTURE(PicFixture, "pic: ELCR level mode follows the pin and re-requests after EOI") {
@@ -153,10 +162,11 @@ TEST_CASE_FIXTURE(PicFixture, "pic: ELCR level mode follows the pin and re-reque
     pic.set_irq(11, false);
     eoi_s(); eoi_m();
     CHECK_FALSE(pic.intr_pending());
-    // A level request dropped before INTA leaves nothing behind.
+    // A level request dropped before INTA leaves nothing in the slave's IRR.
     pic.set_irq(9, true);
     pic.set_irq(9, false);
-    CHECK_FALSE(pic.intr_pending());
+    out_s(0, 0x0a);
+    CHECK(in_s(0) == 0x00);
 }
 
 TEST_CASE_FIXTURE(PicFixture, "pic: auto-EOI leaves no ISR bit") {
