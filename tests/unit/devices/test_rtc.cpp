@@ -227,3 +227,28 @@ TEST_CASE_FIXTURE(RtcFixture, "rtc: PC memory layout in CMOS") {
     CHECK(rtc.byte(0x18) == 0x1c);
     CHECK(rtc.byte(0x34) == 0);
 }
+
+TEST_CASE_FIXTURE(RtcFixture, "rtc: a 12-hour time written under SET is read back in 24-hour form") {
+    wr(0x0b, 0x80);          // SET, BCD, 12-hour
+    wr(0x04, 0x80 | 0x01);   // 1 PM
+    wr(0x02, 0x05);
+    wr(0x0b, 0x00);          // run in 12-hour mode
+    CHECK(rd(0x04) == 0x81);
+    wr(0x0b, 0x02);          // switch to 24-hour while running: the registers follow
+    CHECK(rd(0x04) == 0x13);
+    CHECK(rd(0x02) == 0x05);
+    wr(0x0b, 0x80);          // 12 AM is hour 0 in 12-hour form
+    wr(0x04, 0x12);
+    wr(0x0b, 0x00);
+    wr(0x0b, 0x02);
+    CHECK(rd(0x04) == 0x00);
+}
+
+TEST_CASE_FIXTURE(RtcFixture, "rtc: garbage in the time registers cannot break the clock") {
+    wr(0x0b, 0x82);
+    for (uint8_t r : {0x00, 0x02, 0x04, 0x07, 0x08, 0x09, 0x32}) wr(r, 0xff);
+    wr(0x0b, 0x02);
+    step(3 * kSec);
+    for (uint8_t r : {0x00, 0x02, 0x04, 0x06, 0x07, 0x08, 0x09}) rd(r);
+    CHECK((rd(0x0a) & 0x7f) == 0x26);
+}
