@@ -118,6 +118,9 @@ BootState load_linux(PhysicalMemory& mem, std::span<const uint8_t> kernel, const
     std::vector<uint8_t> initrd;
     if (!files.initrd_path.empty()) {
         initrd_size = boot_file_size(files.initrd_path, "initrd");
+        // As QEMU: a kernel that accepts an initrd above 4 GiB accepts any
+        // address below it (initrd_addr_max is kept low only to dodge old
+        // loader bugs). ramdisk_image is 32 bits, so the initrd stays below 4 GiB.
         uint64_t limit = (h.xloadflags & kXlfCanBeLoadedAbove4G) ? k4G : uint64_t(h.initrd_addr_max) + 1;
         for (auto it = map.rbegin(); it != map.rend() && !initrd_addr && initrd_size; ++it) {
             if (it->type != E820Type::Ram) continue;
