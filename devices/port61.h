@@ -32,6 +32,7 @@ public:
     // Speaker gate (bit 0 and bit 1 both set) for a future audio backend.
     std::function<void(bool)> on_speaker;
 
+    void reset() { io_write(0, 0, 1); }
     const Port61State& state() const { return state_; }
 
 private:

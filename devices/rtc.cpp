@@ -72,6 +72,13 @@ Rtc::Rtc(Clock& clock, int64_t start_epoch_seconds)
     schedule_update();
 }
 
+void Rtc::reset() {
+    state_.cmos[kRegB] &= uint8_t(~(kBPie | kBAie | kBUie | 0x08));  // and SQWE
+    state_.cmos[kRegC] = 0;
+    schedule_periodic();
+    update_irq();
+}
+
 // ---- register formats ---------------------------------------------------------
 
 namespace {

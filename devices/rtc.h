@@ -62,6 +62,9 @@ public:
 
     // Guest time now, in seconds since the Unix epoch (what the registers say).
     int64_t guest_time() const;
+    // The chip's RESET pin (machine reset): interrupt enables and flags
+    // clear; time, format and CMOS contents survive (battery-backed).
+    void reset();
     const RtcState& state() const { return state_; }
 
 private:

@@ -252,3 +252,14 @@ TEST_CASE_FIXTURE(RtcFixture, "rtc: garbage in the time registers cannot break t
     for (uint8_t r : {0x00, 0x02, 0x04, 0x06, 0x07, 0x08, 0x09}) rd(r);
     CHECK((rd(0x0a) & 0x7f) == 0x26);
 }
+
+TEST_CASE_FIXTURE(RtcFixture, "rtc: reset clears interrupt enables and flags, keeps time") {
+    wr(0x0b, 0x72);
+    step(kSec);
+    CHECK(pic.level[8]);
+    rtc.reset();
+    CHECK_FALSE(pic.level[8]);
+    CHECK(rd(0x0b) == 0x02);
+    CHECK(rd(0x0c) == 0x00);
+    CHECK(rd(0x00) == 0x21);
+}
