@@ -13,7 +13,7 @@ using namespace petrel;
 TEST_CASE("debug_exit: status is (value << 1) | 1") {
     int status = -1;
     DebugExit dev([&](int s) { status = s; });
-    CHECK(dev.size() == 1);
+    CHECK(dev.size() == 2);  // QEMU's default iosize
     dev.io_write(0, 0x00, 1);
     CHECK(status == 1);
     dev.io_write(0, 0x10, 1);
@@ -21,16 +21,17 @@ TEST_CASE("debug_exit: status is (value << 1) | 1") {
     CHECK(dev.io_read(0, 1) == 0);
 }
 
-TEST_CASE("debug_exit: wider window keeps the written width") {
+TEST_CASE("debug_exit: the value has the width of the access") {
     int status = -1;
     DebugExit dev([&](int s) { status = s; }, 4);
-    CHECK(dev.size() == 4);
-    dev.io_write(0, 0x1234, 2);
+    Bus io;
+    io.map(0xf4, dev.size(), &dev, "isa-debug-exit");
+    io.write(0xf4, 0x1234, 4);
     CHECK(status == 0x2469);
-    DebugExit narrow([&](int s) { status = s; }, 3);  // invalid size falls back to 1
-    CHECK(narrow.size() == 1);
-    narrow.io_write(0, 0x1ff, 2);
+    io.write(0xf4, 0x1ff, 1);
     CHECK(status == 0x1ff);
+    DebugExit odd([&](int s) { status = s; }, 0);  // nonsense size falls back to the default
+    CHECK(odd.size() == 2);
 }
 
 TEST_CASE("debugcon: bytes to the backend, reads return 0xe9") {
