@@ -10,7 +10,7 @@ namespace petrel::pc {
 constexpr uint32_t kLapicBase = 0xfee00000;
 constexpr uint32_t kIoApicBase = 0xfec00000;
 constexpr uint8_t kIoApicId = 0;          // ACPI and MP tables both say 0, like QEMU's MADT
-constexpr uint8_t kIoApicVersion = 0x11;  // 82093AA
+constexpr uint8_t kIoApicVersion = 0x20;  // QEMU's IOAPIC (with the EOI register); OSes read the device's own
 constexpr unsigned kIoApicPins = 24;
 constexpr uint32_t kHpetBase = 0xfed00000;
 // HPET capabilities low dword: vendor 8086, legacy replacement, 64-bit
