@@ -79,17 +79,36 @@ void Pit::reset() {
 uint64_t Pit::elapsed_ticks(const PitChannelState& c) const {
     if (!c.counting) return 0;
     if (c.frozen) return c.frozen_ticks;
-    return ns_to_ticks(clock_.now_ns() - c.load_ns);
+    return ns_to_ticks(clock_.now_ns() - c.load_ns) - c.tick_origin;
+}
+
+// Applies a deferred mode 2/3 count once its reload point has passed: the
+// new period starts at that reload.
+void Pit::settle(PitChannelState& c) const {
+    if (!c.reload_pending || !c.counting || c.frozen) return;
+    if (elapsed_ticks(c) < c.reload_tick) return;
+    c.tick_origin += c.reload_tick;  // whole clocks: no rounding drift
+    c.count = c.reload_count;
+    c.reload_pending = false;
+    c.null_count = false;
+}
+
+PitChannelState Pit::settled(unsigned ch) const {
+    PitChannelState c = state_.ch[ch];
+    settle(c);
+    return c;
 }
 
 bool Pit::out(unsigned ch) const {
     if (ch >= 3) return false;
-    return out_at(state_.ch[ch], elapsed_ticks(state_.ch[ch]));
+    PitChannelState c = settled(ch);
+    return out_at(c, elapsed_ticks(c));
 }
 
 uint32_t Pit::counter(unsigned ch) const {
     if (ch >= 3) return 0;
-    return counter_at(state_.ch[ch], elapsed_ticks(state_.ch[ch]));
+    PitChannelState c = settled(ch);
+    return counter_at(c, elapsed_ticks(c));
 }
 
 // ---- gate -------------------------------------------------------------------
@@ -98,6 +117,7 @@ void Pit::set_gate(unsigned ch, bool level) {
     if (ch >= 3) return;
     PitChannelState& c = state_.ch[ch];
     if (c.gate == level) return;
+    settle(c);
     uint64_t now = clock_.now_ns();
     if (!level) {
         // Modes 0/4 pause; modes 2/3 stop with OUT high. Modes 1/5 ignore a low gate.
@@ -108,11 +128,18 @@ void Pit::set_gate(unsigned ch, bool level) {
     } else if (c.mode == 0 || c.mode == 4) {
         if (c.frozen) {
             c.load_ns = now - ticks_to_ns(c.frozen_ticks);  // resume where it paused
+            c.tick_origin = 0;
             c.frozen = false;
         }
     } else if (c.mode == 2 || c.mode == 3) {
-        if (c.counting) {  // rising gate reloads the count
+        if (c.counting) {  // rising gate reloads from the count register
+            if (c.reload_pending) {
+                c.count = c.reload_count;
+                c.reload_pending = false;
+                c.null_count = false;
+            }
             c.load_ns = now;
+            c.tick_origin = 0;
             c.frozen = false;
         }
     } else if (c.has_count) {
@@ -123,6 +150,7 @@ void Pit::set_gate(unsigned ch, bool level) {
         c.counting = true;
         c.frozen = false;
         c.load_ns = now;
+        c.tick_origin = 0;
     }
     c.gate = level;
     if (ch == 0) schedule_irq();
@@ -138,10 +166,24 @@ void Pit::load_count(unsigned ch) {
         return;
     }
     uint32_t v = c.bcd ? bcd_to_bin(c.written) : c.written;
-    c.count = v ? v : modulus(c);
+    v = v ? v : modulus(c);
+    settle(c);
+    if ((c.mode == 2 || c.mode == 3) && c.counting && !c.frozen) {
+        // A running periodic counter finishes its period first.
+        uint64_t d = elapsed_ticks(c), p = period(c);
+        c.reload_pending = true;
+        c.reload_count = v;
+        c.reload_tick = d - d % p + p;
+        c.null_count = true;
+        if (ch == 0) schedule_irq();
+        return;
+    }
+    c.reload_pending = false;
+    c.count = v;
     c.null_count = false;
     c.counting = true;
     c.load_ns = clock_.now_ns();
+    c.tick_origin = 0;
     c.frozen = !c.gate;
     c.frozen_ticks = 0;
     if (ch == 0) schedule_irq();
@@ -180,11 +222,11 @@ void Pit::latch_count(unsigned ch) {
 }
 
 void Pit::latch_status(unsigned ch) {
-    PitChannelState& c = state_.ch[ch];
-    if (c.status_latched) return;
-    c.latched_status = uint8_t((out(ch) << 7) | (c.null_count << 6) | (c.access << 4) |
+    if (state_.ch[ch].status_latched) return;
+    PitChannelState c = settled(ch);  // a copy: channel 0's IRQ schedule stays consistent
+    state_.ch[ch].latched_status = uint8_t((out(ch) << 7) | (c.null_count << 6) | (c.access << 4) |
                                (c.mode << 1) | (c.bcd ? 1 : 0));
-    c.status_latched = true;
+    state_.ch[ch].status_latched = true;
 }
 
 void Pit::write_control(uint8_t v) {
@@ -209,6 +251,7 @@ void Pit::write_control(uint8_t v) {
     c.bcd = v & 1;
     c.write_msb_next = c.read_msb_next = false;
     c.counting = false;
+    c.reload_pending = false;
     c.has_count = false;
     c.null_count = true;
     c.frozen = false;
@@ -250,7 +293,8 @@ void Pit::io_write(uint64_t offset, uint64_t value, unsigned) {
 
 // Sets IRQ0 to OUT0 now and arms the timer for the next OUT0 transition.
 void Pit::schedule_irq() {
-    const PitChannelState& c = state_.ch[0];
+    PitChannelState& c = state_.ch[0];
+    settle(c);
     bool level = out(0);
     if (level != irq0_.level()) irq0_.set(level);
     uint64_t next = next_transition(c, elapsed_ticks(c));
@@ -259,7 +303,7 @@ void Pit::schedule_irq() {
         return;
     }
     state_.ch[0].irq_tick = next;
-    timer_->arm(c.load_ns + ticks_to_ns(next));
+    timer_->arm(c.load_ns + ticks_to_ns(c.tick_origin + next));
 }
 
 // Replays every transition in order (each rising edge is one IRQ0), unless
@@ -274,10 +318,18 @@ void Pit::irq_timer_fired() {
     }
     bool level = out_at(c, tick);
     if (level != irq0_.level()) irq0_.set(level);
+    if (c.reload_pending && tick >= c.reload_tick) {
+        // This was the reload that takes the deferred count: restart from it.
+        c.tick_origin += c.reload_tick;
+        tick -= c.reload_tick;
+        c.count = c.reload_count;
+        c.reload_pending = false;
+        c.null_count = false;
+    }
     uint64_t next = next_transition(c, tick);
     if (next == kNever) return;
     c.irq_tick = next;
-    timer_->arm(c.load_ns + ticks_to_ns(next));
+    timer_->arm(c.load_ns + ticks_to_ns(c.tick_origin + next));
 }
 
 }  // namespace petrel

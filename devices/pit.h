@@ -7,9 +7,10 @@
 // fires at each of its OUT transitions and sets the IrqLine to the new level.
 // Channel 2's gate and OUT are reached through port 0x61 (see port61.h).
 //
-// Simplifications, deliberate: a new count written to a running mode 2/3
-// counter takes effect at once rather than at the end of the current period;
-// channels 0 and 1 have their gates tied high as on the PC.
+// A new count written to a running mode 2/3 counter waits for the end of
+// the current period (the next reload), as the datasheet says; it is applied
+// lazily by settle() when time has passed that reload. Channels 0 and 1 have
+// their gates tied high as on the PC.
 //
 // The machine maps Pit at 0x40 (4 ports) and connects irq0() to ISA IRQ 0.
 #pragma once
@@ -41,10 +42,14 @@ struct PitChannelState {
     bool latched_msb_next = false;
     bool status_latched = false;
     uint8_t latched_status = 0;
-    uint64_t load_ns = 0;        // virtual time the counter (re)started
+    uint64_t load_ns = 0;        // virtual time the counter (re)started ...
+    uint64_t tick_origin = 0;    // ... and clocks since then that belong to earlier periods
     uint64_t frozen_ticks = 0;   // elapsed clocks while the gate holds counting
     bool frozen = false;
     uint64_t irq_tick = 0;       // channel 0: tick of the next scheduled OUT transition
+    bool reload_pending = false; // modes 2/3: a count waits for the next reload ...
+    uint32_t reload_count = 0;   // ... this count ...
+    uint64_t reload_tick = 0;    // ... at this many clocks after load_ns
 };
 
 struct PitState {
@@ -70,6 +75,8 @@ public:
 
 private:
     uint64_t elapsed_ticks(const PitChannelState& c) const;
+    void settle(PitChannelState& c) const;
+    PitChannelState settled(unsigned ch) const;
     uint8_t read_channel(unsigned ch);
     void write_count(unsigned ch, uint8_t v);
     void write_control(uint8_t v);

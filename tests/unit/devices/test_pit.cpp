@@ -213,3 +213,26 @@ TEST_CASE_FIXTURE(PitFixture, "pit: reprogramming channel 0 retimes IRQ0") {
     step_to(clock.now_ns() + 1'000'000'000);
     CHECK(pic.rises[0] == rises);
 }
+
+TEST_CASE_FIXTURE(PitFixture, "pit: a new mode 2 count waits for the end of the period") {
+    program(0, 2, 1000);
+    uint64_t t0 = clock.now_ns();
+    step_to(t0 + ns_for(300));
+    out(0, uint8_t(200));  // new count 200, no control word
+    out(0, 0);
+    CHECK(latch_read(0) == 700);  // still the old period
+    out(3, 0xe2);                 // read-back status of channel 0
+    CHECK((in(0) & 0x40) == 0x40);  // null count until the reload
+    int rises = pic.rises[0];
+    step_to(t0 + ns_for(1000));
+    CHECK(pic.rises[0] == rises + 1);  // the old period ended on time
+    CHECK(latch_read(0) == 200);
+    step_to(t0 + ns_for(1100));
+    CHECK(latch_read(0) == 100);
+    step_to(t0 + ns_for(1200));
+    CHECK(pic.rises[0] == rises + 2);  // then 200-clock periods
+    step_to(t0 + ns_for(2200));
+    CHECK(pic.rises[0] == rises + 7);
+    out(3, 0xe2);
+    CHECK((in(0) & 0x40) == 0);
+}
