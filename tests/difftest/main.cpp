@@ -80,6 +80,28 @@ std::string compare(const RunResult& n, const RunResult& p, const Undefined& u) 
     return diff;
 }
 
+// The memory operand's bytes (input, native, Petrel), when it lies in the data pages.
+void print_mem_operand(const DecodedInsn& d, const State& in, const uint8_t* input, const RunResult& n,
+                       const RunResult& p) {
+    const int mi = d.mem_operand();
+    if (mi < 0) return;
+    const uint64_t addr = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
+    const unsigned size = d.ops[mi].size;
+    if (addr < kDataLo || addr + size > kDataLo + kDataSize || size == 0) return;
+    auto dump = [&](const uint8_t* base) {
+        std::string s;
+        char buf[4];
+        for (unsigned i = 0; i < size; ++i) {
+            snprintf(buf, sizeof buf, "%02x", base[addr - kDataLo + i]);
+            s += (i ? " " : "") + std::string(buf);
+        }
+        return s;
+    };
+    const bool differs = memcmp(n.data.data() + (addr - kDataLo), p.data.data() + (addr - kDataLo), size) != 0;
+    printf("  %s m%-3u [%#" PRIx64 "] input %s | native %s | petrel %s\n", differs ? "**" : "  ", 8 * size, addr,
+           dump(input).c_str(), dump(n.data.data()).c_str(), dump(p.data.data()).c_str());
+}
+
 void print_case(const std::vector<uint8_t>& bytes, const State& in, const RunResult& n, const RunResult& p,
                 const Undefined& u, const std::string& diff) {
     printf("    bytes %s   differs: %s\n", hex_bytes(bytes).c_str(), diff.c_str());
@@ -199,6 +221,7 @@ int main(int argc, char** argv) {
             if (reported < opt.max_report) {
                 ++reported;
                 print_case(bytes, in, n, p, u, diff);
+                print_mem_operand(insn, in, master.data(), n, p);
             }
         }
         if (form_failures) {
