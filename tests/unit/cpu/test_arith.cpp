@@ -1,5 +1,6 @@
 // Arithmetic the 64-bit difftest cannot run: the BCD adjustments (legacy
 // modes only), and divide errors.
+#include "cpu/interp/flags.h"
 #include "tests/unit/cpu/integer_insn.h"
 
 using namespace petrel;
@@ -75,4 +76,39 @@ TEST_CASE_FIXTURE(SysFixture, "DIV/IDIV: #DE on zero and on a quotient that does
     CHECK_FALSE(attempt(mk(Op::IDIV, 8, {gpr(RCX, 8)})));
     CHECK(cpu.s.gpr[RAX] == static_cast<uint64_t>(-3));
     CHECK(cpu.s.gpr[RDX] == static_cast<uint64_t>(-1));
+}
+
+TEST_CASE_FIXTURE(SysFixture, "lazy flags: the CF and condition fast paths agree with materialized RFLAGS") {
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    const uint64_t edges[] = {0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000,
+                              0xffffffff, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull};
+    for (int i = 0; i < 20000; ++i) {
+        const unsigned size = 1u << (next() & 3);
+        const uint64_t m = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+        const uint64_t a = (next() & 1 ? edges[next() % 14] : next()) & m;
+        const uint64_t b = (next() & 1 ? edges[next() % 14] : next()) & m;
+        const uint64_t cin = next() & 1;
+        struct Case { uint8_t op; uint64_t r, a, b; } cases[] = {
+            {kFlagsAdd, (a + b) & m, a, b}, {kFlagsAdc, (a + b + cin) & m, a, b},
+            {kFlagsSub, (a - b) & m, a, b}, {kFlagsSbb, (a - b - cin) & m, a, b},
+            {kFlagsLogic, a & b, a, b},     {kFlagsInc, (a + 1) & m, a, cin},
+        };
+        for (const Case& c : cases) {
+            for (unsigned cc = 0; cc < 16; ++cc) {
+                cpu.set_lazy(c.op, size, c.r, c.a, c.b);
+                const bool fast = cpu.cond(cc);
+                const bool fast_cf = (cpu.set_lazy(c.op, size, c.r, c.a, c.b), cpu.cf());
+                cpu.set_lazy(c.op, size, c.r, c.a, c.b);
+                const uint64_t f = cpu.rflags();
+                REQUIRE(fast == cpu.cond(cc));
+                REQUIRE(fast_cf == ((f & kCF) != 0));
+            }
+        }
+    }
 }
