@@ -176,6 +176,9 @@ bool is_tested_op(Op op) {
         // flags, strings
         case Op::CLC: case Op::STC: case Op::CMC: case Op::CLD: case Op::STD:
         case Op::MOVS: case Op::CMPS: case Op::STOS: case Op::LODS: case Op::SCAS:
+        // user-mode system ops without architectural results (a memory operand can still fault)
+        case Op::PAUSE: case Op::LFENCE: case Op::MFENCE: case Op::SFENCE: case Op::PREFETCH:
+        case Op::CLFLUSH: case Op::CLFLUSHOPT:
             return true;
         default:
             return false;
