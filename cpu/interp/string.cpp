@@ -11,7 +11,9 @@
 // - A REP runs at most kChunk iterations per execution; if work remains, RIP
 //   stays on the instruction (next_rip = rip) and the run loop comes back to
 //   it after checking for interrupts, as hardware takes interrupts between
-//   iterations.
+//   iterations. With TF set it runs one iteration per execution, so the
+//   single-step trap comes after each iteration (RIP on the instruction
+//   until the last), as hardware does.
 // - F2 and F3 both mean REP for the instructions that do not test ZF; only
 //   CMPS and SCAS distinguish REPE (F3) from REPNE (F2).
 #include "cpu/interp/flags.h"
@@ -48,12 +50,16 @@ void repeat(Cpu& cpu, const DecodedInsn& d, Body body) {
         return;
     }
     uint64_t count = r.get(cpu, RCX);
-    for (uint64_t n = 0; n < kChunk; ++n) {
+    // Single-step traps after every iteration (RIP still on the instruction
+    // while iterations remain), and so does a data breakpoint hit.
+    const uint64_t chunk = cpu.s.tf_at_start ? 1 : kChunk;
+    for (uint64_t n = 0; n < chunk; ++n) {
         if (count == 0) return;
         const bool go_on = body(r);
         count = (count - 1) & r.am;
         cpu.gpr_write(RCX, r.as, count);
         if (!go_on) return;
+        if (cpu.s.pending_db) break;
     }
     if (count != 0) cpu.next_rip = cpu.s.rip;  // more to do: come back after interrupts
 }

@@ -89,6 +89,7 @@ RunResult GuestRunner::run(const uint8_t* code_page, const State& in, const Deco
     s.halted = false;
     s.interrupt_shadow = false;
     s.pending_db = 0;
+    s.tf_at_start = false;
     s.cpl = 3;
     s.seg[CS] = user_cs_;
     s.seg[SS] = s.seg[DS] = s.seg[ES] = user_ss_;

@@ -131,3 +131,18 @@ TEST_CASE_FIXTURE(SysFixture, "a segment override applies to the source only") {
     CHECK_FALSE(attempt(d));
     CHECK(rd(0x20020, 1) == 0x5a);
 }
+
+TEST_CASE_FIXTURE(SysFixture, "with TF set a REP string runs one iteration per execution") {
+    long64();
+    cpu.s.gpr[RDI] = 0x200000;
+    cpu.s.gpr[RCX] = 3;
+    const uint64_t rip = cpu.s.rip;
+    cpu.s.tf_at_start = true;  // as the run loop sets it when TF is on
+    CHECK_FALSE(attempt(string_insn(Op::STOS, 1, kPrefixRep)));
+    CHECK(cpu.s.gpr[RCX] == 2);
+    CHECK(cpu.s.rip == rip);
+    CHECK_FALSE(attempt(string_insn(Op::STOS, 1, kPrefixRep)));
+    CHECK_FALSE(attempt(string_insn(Op::STOS, 1, kPrefixRep)));
+    CHECK(cpu.s.gpr[RCX] == 0);
+    CHECK(cpu.s.rip == rip + 2);
+}
