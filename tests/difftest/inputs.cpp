@@ -58,7 +58,12 @@ State InputGen::state(const DecodedInsn& d) {
     if (mi >= 0) {
         const unsigned size = d.ops[mi].size ? d.ops[mi].size : 8;
         uint64_t off;
-        switch (below(6)) {
+        switch (below(7)) {
+            case 6:
+                // Crossing from the last data page into the unmapped guard:
+                // the access faults, and must not have written its first part.
+                off = 2 * 4096 - (size > 1 ? 1 + below(size - 1) : 1) + (size > 1 ? 0 : 1);
+                break;
             case 0: off = 0; break;
             case 1: off = 4096 - size; break;                            // last bytes of the page
             case 2: off = 4096 - (size > 1 ? 1 + below(size - 1) : 1); break;  // crossing into the next page
