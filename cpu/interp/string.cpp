@@ -14,8 +14,13 @@
 //   iterations. With TF set it runs one iteration per execution, so the
 //   single-step trap comes after each iteration (RIP on the instruction
 //   until the last), as hardware does.
+// - REP MOVS/STOS forward runs that stay inside one RAM page the TLB already
+//   allows go through host memory directly (see bulk_room below).
 // - F2 and F3 both mean REP for the instructions that do not test ZF; only
 //   CMPS and SCAS distinguish REPE (F3) from REPNE (F2).
+#include <algorithm>
+#include <cstring>
+
 #include "cpu/interp/flags.h"
 #include "cpu/interp/handlers.h"
 #include "cpu/interp/operands.h"
@@ -41,9 +46,11 @@ struct StringRegs {
 };
 
 // The repeat driver: body(regs) performs one iteration and returns false when
-// a REPE/REPNE condition ends the loop.
-template <class Body>
-void repeat(Cpu& cpu, const DecodedInsn& d, Body body) {
+// a REPE/REPNE condition ends the loop. bulk(regs, max) may do up to max
+// iterations at once (the fast-string path) and returns how many it did; 0
+// sends the iteration through body.
+template <class Body, class Bulk>
+void repeat(Cpu& cpu, const DecodedInsn& d, Body body, Bulk bulk) {
     const StringRegs r(cpu, d);
     if (!(d.rep() || d.repne())) {
         body(r);
@@ -53,38 +60,121 @@ void repeat(Cpu& cpu, const DecodedInsn& d, Body body) {
     // Single-step traps after every iteration (RIP still on the instruction
     // while iterations remain), and so does a data breakpoint hit.
     const uint64_t chunk = cpu.s.tf_at_start ? 1 : kChunk;
-    for (uint64_t n = 0; n < chunk; ++n) {
+    for (uint64_t n = 0; n < chunk;) {
         if (count == 0) return;
+        if (chunk > 1) {
+            const uint64_t k = bulk(r, std::min(count, chunk - n));
+            if (k) {
+                count = (count - k) & r.am;
+                cpu.gpr_write(RCX, r.as, count);
+                n += k;
+                continue;
+            }
+        }
         const bool go_on = body(r);
         count = (count - 1) & r.am;
         cpu.gpr_write(RCX, r.as, count);
+        ++n;
         if (!go_on) return;
         if (cpu.s.pending_db) break;
     }
     if (count != 0) cpu.next_rip = cpu.s.rip;  // more to do: come back after interrupts
 }
 
+template <class Body>
+void repeat(Cpu& cpu, const DecodedInsn& d, Body body) {
+    repeat(cpu, d, body, [](const StringRegs&, uint64_t) -> uint64_t { return 0; });
+}
+
+// ---- the fast-string path: forward (DF = 0) runs inside one page of plain
+// RAM that the soft TLB already allows, element by element in host memory.
+// It applies only where the slow path could not fault on any of the
+// elements (same page, within the segment limit, no address-size wrap), so
+// it is invisible except in speed. Watched (DR7) and code pages never have
+// TLB data tags, so breakpoints and self-modifying code take the slow path.
+
+const uint8_t* host_read_ptr(Cpu& cpu, uint64_t lin, unsigned size) {
+    const bool u = cpu.s.cpl == 3;
+    const TlbEntry& e = cpu.tlb_[u ? kTlbUser : kTlbSupervisor][(lin >> 12) % kTlbSize];
+    if (e.tag_read == (lin >> 12) && e.host && ((lin & 0xfff) + size) <= 4096) return e.host + (lin & 0xfff);
+    return nullptr;
+}
+
+// How many elements from offset off fit before the segment limit, the
+// address-size wrap and the end of the page holding lin (0: no fast path).
+uint64_t bulk_room(Cpu& cpu, unsigned seg, uint64_t off, uint64_t lin, unsigned size, const StringRegs& r,
+                   uint64_t max) {
+    uint64_t n = std::min<uint64_t>(max, (4096 - (lin & 0xfff)) / size);
+    if (r.am != ~0ull) n = std::min<uint64_t>(n, (r.am - off + 1) / size);  // whole elements before the wrap
+    if (cpu.code_mode() != CodeMode::Bits64) {
+        const Segment& sg = cpu.s.seg[seg];
+        if (!sg.is_code() && (sg.type() & 4)) return 0;  // expand-down: leave it to the slow path
+        if (off > sg.limit) return 0;
+        n = std::min<uint64_t>(n, (static_cast<uint64_t>(sg.limit) - off + 1) / size);
+    }
+    return n;
+}
+
 bool user(const Cpu& cpu) { return cpu.s.cpl == 3; }
 
 void op_movs(Cpu& cpu, const DecodedInsn& d) {
     const unsigned size = d.opsize;
-    repeat(cpu, d, [&](const StringRegs& r) {
+    auto body = [&](const StringRegs& r) {
         const uint64_t v = cpu.read_mem(r.src_seg, r.get(cpu, RSI), size);
         cpu.write_mem(ES, r.get(cpu, RDI), size, v);
         r.advance(cpu, RSI);
         r.advance(cpu, RDI);
         return true;
-    });
+    };
+    auto bulk = [&](const StringRegs& r, uint64_t max) -> uint64_t {
+        if (r.step < 0) return 0;
+        const uint64_t si = r.get(cpu, RSI), di = r.get(cpu, RDI);
+        const uint64_t ls = cpu.linear_address(r.src_seg, si, size, Access::Read);
+        const uint64_t ld = cpu.linear_address(ES, di, size, Access::Write);
+        uint64_t n = bulk_room(cpu, r.src_seg, si, ls, size, r, max);
+        n = bulk_room(cpu, ES, di, ld, size, r, n);
+        if (n < 2) return 0;
+        const uint8_t* src = host_read_ptr(cpu, ls, static_cast<unsigned>(n * size));
+        uint8_t* dst = host_write_ptr(cpu, ld, static_cast<unsigned>(n * size));
+        if (!src || !dst) return 0;
+        // Element by element, so overlapping moves behave as the slow path.
+        for (uint64_t i = 0; i < n * size; i += size) {
+            uint64_t v;
+            memcpy(&v, src + i, size);
+            memcpy(dst + i, &v, size);
+        }
+        cpu.gpr_write(RSI, r.as, si + n * size);
+        cpu.gpr_write(RDI, r.as, di + n * size);
+        return n;
+    };
+    repeat(cpu, d, body, bulk);
 }
 
 void op_stos(Cpu& cpu, const DecodedInsn& d) {
     const unsigned size = d.opsize;
     const uint64_t v = cpu.gpr_read(RAX, size);
-    repeat(cpu, d, [&](const StringRegs& r) {
+    auto body = [&](const StringRegs& r) {
         cpu.write_mem(ES, r.get(cpu, RDI), size, v);
         r.advance(cpu, RDI);
         return true;
-    });
+    };
+    auto bulk = [&](const StringRegs& r, uint64_t max) -> uint64_t {
+        if (r.step < 0) return 0;
+        const uint64_t di = r.get(cpu, RDI);
+        const uint64_t ld = cpu.linear_address(ES, di, size, Access::Write);
+        const uint64_t n = bulk_room(cpu, ES, di, ld, size, r, max);
+        if (n < 2) return 0;
+        uint8_t* dst = host_write_ptr(cpu, ld, static_cast<unsigned>(n * size));
+        if (!dst) return 0;
+        if (size == 1) {
+            memset(dst, static_cast<int>(v), n);
+        } else {
+            for (uint64_t i = 0; i < n * size; i += size) memcpy(dst + i, &v, size);
+        }
+        cpu.gpr_write(RDI, r.as, di + n * size);
+        return n;
+    };
+    repeat(cpu, d, body, bulk);
 }
 
 void op_lods(Cpu& cpu, const DecodedInsn& d) {

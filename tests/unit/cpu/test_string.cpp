@@ -146,3 +146,45 @@ TEST_CASE_FIXTURE(SysFixture, "with TF set a REP string runs one iteration per e
     CHECK(cpu.s.gpr[RCX] == 0);
     CHECK(cpu.s.rip == rip + 2);
 }
+
+TEST_CASE_FIXTURE(SysFixture, "fast-string REP STOS/MOVS: address-size wrap, segment limit and overlap as the slow path") {
+    protected32();
+    // 16-bit addresses: DI wraps from 0xffff to 0 in the middle of the run.
+    cpu.s.gpr[RDI] = 0xfff8;
+    cpu.s.gpr[RCX] = 16;
+    cpu.s.gpr[RAX] = 0xab;
+    CHECK_FALSE(attempt(string_insn(Op::STOS, 1, kPrefixRep, 2)));
+    CHECK(cpu.s.gpr[RCX] == 0);
+    CHECK(cpu.s.gpr[RDI] == 0x0008);
+    CHECK(rd(0xfff8, 1) == 0xab);
+    CHECK(rd(0x0007, 1) == 0xab);
+    CHECK(rd(0x10000, 1) == 0);
+    // A word at offset 0xffff of a 4 GiB segment: its second byte is at
+    // linear 0x10000 (only the offset wraps), then DI wraps to 1.
+    cpu.s.gpr[RDI] = 0xfffb;
+    cpu.s.gpr[RCX] = 4;
+    CHECK_FALSE(attempt(string_insn(Op::STOS, 2, kPrefixRep, 2)));
+    CHECK(cpu.s.gpr[RCX] == 0);
+    CHECK(cpu.s.gpr[RDI] == 0x0003);
+    CHECK(rd(0xffff, 1) == 0xab);
+    CHECK(rd(0x10000, 1) == 0x00);
+    CHECK(rd(0x0001, 2) == 0x00ab);
+    // ES limit: the run stops at the limit with #GP, earlier elements done.
+    cpu.s.seg[ES].limit = 0x2003;
+    cpu.s.gpr[RDI] = 0x2000;
+    cpu.s.gpr[RCX] = 8;
+    auto f = attempt(string_insn(Op::STOS, 1, kPrefixRep, 4));
+    REQUIRE(f);
+    CHECK(f->vector == kVecGP);
+    CHECK(cpu.s.gpr[RCX] == 4);
+    CHECK(cpu.s.gpr[RDI] == 0x2004);
+    cpu.s.seg[ES].limit = 0xffffffff;
+    // Overlapping forward MOVSB replicates the first bytes (element semantics).
+    for (unsigned i = 0; i < 4; ++i) wr(0x3000 + i, 1 + i, 1);
+    cpu.s.gpr[RSI] = 0x3000;
+    cpu.s.gpr[RDI] = 0x3002;
+    cpu.s.gpr[RCX] = 6;
+    CHECK_FALSE(attempt(string_insn(Op::MOVS, 1, kPrefixRep, 4)));
+    const uint8_t expect[8] = {1, 2, 1, 2, 1, 2, 1, 2};
+    for (unsigned i = 0; i < 8; ++i) CHECK(rd(0x3000 + i, 1) == expect[i]);
+}
