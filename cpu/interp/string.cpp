@@ -138,11 +138,13 @@ void op_movs(Cpu& cpu, const DecodedInsn& d) {
         uint8_t* dst = host_write_ptr(cpu, ld, static_cast<unsigned>(n * size));
         if (!src || !dst) return 0;
         // Element by element, so overlapping moves behave as the slow path.
-        for (uint64_t i = 0; i < n * size; i += size) {
-            uint64_t v;
-            memcpy(&v, src + i, size);
-            memcpy(dst + i, &v, size);
-        }
+        by_size(size, [&]<unsigned S>() {
+            for (uint64_t i = 0; i < n * S; i += S) {
+                uint8_t v[S];
+                memcpy(v, src + i, S);
+                memcpy(dst + i, v, S);
+            }
+        });
         cpu.gpr_write(RSI, r.as, si + n * size);
         cpu.gpr_write(RDI, r.as, di + n * size);
         return n;
@@ -166,11 +168,13 @@ void op_stos(Cpu& cpu, const DecodedInsn& d) {
         if (n < 2) return 0;
         uint8_t* dst = host_write_ptr(cpu, ld, static_cast<unsigned>(n * size));
         if (!dst) return 0;
-        if (size == 1) {
-            memset(dst, static_cast<int>(v), n);
-        } else {
-            for (uint64_t i = 0; i < n * size; i += size) memcpy(dst + i, &v, size);
-        }
+        by_size(size, [&]<unsigned S>() {
+            if constexpr (S == 1) {
+                memset(dst, static_cast<int>(v), n);
+            } else {
+                for (uint64_t i = 0; i < n * S; i += S) memcpy(dst + i, &v, S);
+            }
+        });
         cpu.gpr_write(RDI, r.as, di + n * size);
         return n;
     };

@@ -26,6 +26,7 @@ enum class Pat : uint8_t {
     GdEb,    // CRC32 Gd/q, Eb
     GdEv,    // CRC32 Gd/q, Ev
     EbIb_grp3, EvIz_grp3,
+    Jb, Jz,  // relative branches (not difftest forms: benchmarks and tools)
     GyEy,    // ADCX/ADOX: 32 or 64 bits by REX.W
 };
 
@@ -105,6 +106,9 @@ bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, bool f2, Row& r) {
             case 0xff: return (reg < 2 && set(reg ? Op::DEC : Op::INC, Pat::Ev)) || (reg == 6 && set(Op::PUSH, Pat::StackE));
             default: break;
         }
+        if (opc >= 0x70 && opc <= 0x7f) return set(Op::JCC, Pat::Jb);
+        if (opc == 0xeb) return set(Op::JMP, Pat::Jb);
+        if (opc == 0xe9) return set(Op::JMP, Pat::Jz);
         if (opc >= 0x50 && opc <= 0x57) return set(Op::PUSH, Pat::StackZ);
         if (opc >= 0x58 && opc <= 0x5f) return set(Op::POP, Pat::StackZ);
         if (opc >= 0x90 && opc <= 0x97) return set(Op::XCHG, Pat::ZvAX);  // 90 without REX.B: NOP, below
@@ -119,6 +123,7 @@ bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, bool f2, Row& r) {
         if (opc == 0xf6) return set(Op::ADCX, Pat::GyEy);  // with 66 (checked below)
         return false;
     }
+    if (opc >= 0x80 && opc <= 0x8f) return set(Op::JCC, Pat::Jz);
     if (opc >= 0x40 && opc <= 0x4f) return set(Op::CMOVCC, Pat::GvEv);
     if (opc >= 0x90 && opc <= 0x9f) return set(Op::SETCC, Pat::Eb);
     if (opc >= 0xc8 && opc <= 0xcf) return set(Op::BSWAP, Pat::Zv);
@@ -155,7 +160,8 @@ bool find(uint8_t map, uint8_t opc, unsigned reg, bool f3, bool f2, Row& r) {
 bool needs_modrm(Pat p) {
     switch (p) {
         case Pat::None: case Pat::ALIb: case Pat::rAXIz: case Pat::ZbIb: case Pat::ZvIv: case Pat::Zv: case Pat::ZvAX:
-        case Pat::Str: case Pat::Stack: case Pat::StackZ: case Pat::StackI: case Pat::Enter: return false;
+        case Pat::Str: case Pat::Stack: case Pat::StackZ: case Pat::StackI: case Pat::Enter:
+        case Pat::Jb: case Pat::Jz: return false;
         default: return true;
     }
 }
@@ -377,6 +383,11 @@ DecodeStatus mini_decode(const uint8_t* b, size_t avail, CodeMode mode, DecodedI
                 ops({gpr((opc & 7) | ((rex & 1) << 3), v), gpr(RAX, v)});
             }
             break;
+        case Pat::Jb: case Pat::Jz:
+            d.opsize = 8;
+            if (!imm(row.pat == Pat::Jb ? 1 : 4, true)) return DecodeStatus::NeedMore;
+            ops({Operand{OpKind::Rel, 8, 0}});
+            break;
         case Pat::Str: d.opsize = static_cast<uint8_t>((opc & 1) ? v : 1); d.nops = 0; break;
         case Pat::Stack: d.opsize = static_cast<uint8_t>(sv); d.nops = 0; break;
         case Pat::StackZ: d.opsize = static_cast<uint8_t>(sv); ops({gpr((opc & 7) | ((rex & 1) << 3), sv)}); break;
@@ -412,7 +423,7 @@ DecodeStatus mini_decode(const uint8_t* b, size_t avail, CodeMode mode, DecodedI
             ops({gpr(greg, d.opsize), E(d.opsize)});
             break;
     }
-    if (row.op == Op::CMOVCC || row.op == Op::SETCC) d.cond = opc & 15;
+    if (row.op == Op::CMOVCC || row.op == Op::SETCC || row.op == Op::JCC) d.cond = opc & 15;
     // LOCK only on a memory destination of the lockable operations.
     if (d.lock()) {
         const bool lockable = is_mem && d.ops[0].kind == OpKind::Mem &&

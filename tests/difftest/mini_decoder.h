@@ -1,7 +1,8 @@
 // A stand-in decoder for the difftest while Petrel's table-driven decoder
 // (cpu/decoder/) is not there yet: 64-bit mode only, the common
-// general-purpose one-byte and 0F opcodes, ModRM with a plain base register
-// (no SIB, no RIP-relative). It exists so the interpreter can be compared
+// general-purpose one-byte and 0F opcodes (plus Jcc/JMP relative, which the
+// difftest does not compare but small benchmarks need), ModRM with a plain
+// base register (no SIB, no RIP-relative). It exists so the interpreter can be compared
 // against the host before the real decoder lands; once decode() knows a form
 // the harness uses decode() and cpu.step() instead (--fallback-decoder
 // forces this one).
