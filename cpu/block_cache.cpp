@@ -12,8 +12,20 @@ Handler resolve(const DecodedInsn& insn) { return handler_for(insn.op); }
 
 const CachedInsn& BlockCache::lookup_or_decode(Cpu& cpu) {
     CodeMode mode = cpu.code_mode();
-    uint64_t lin = cpu.linear_address(CS, cpu.s.rip, 1, Access::Exec);
-    uint64_t phys = cpu.translate(lin, Access::Exec, cpu.s.cpl == 3);
+    // 64-bit code: CS has no base or limit, so a canonical RIP that hits the
+    // soft TLB's exec tag needs no call at all; anything else takes the full
+    // checks (linear_address raises #GP for a non-canonical RIP).
+    const uint64_t rip = cpu.s.rip;
+    const bool user = cpu.s.cpl == 3;
+    uint64_t phys;
+    const TlbEntry& te = cpu.tlb_[user ? kTlbUser : kTlbSupervisor][(rip >> 12) % kTlbSize];
+    if (mode == CodeMode::Bits64 && te.tag_exec == (rip >> 12) &&
+        static_cast<uint64_t>(static_cast<int64_t>(rip << 16) >> 16) == rip) {
+        phys = te.phys_page | (rip & 0xfff);
+    } else {
+        const uint64_t lin = cpu.linear_address(CS, rip, 1, Access::Exec);
+        phys = cpu.translate(lin, Access::Exec, user);
+    }
     uint64_t key = (phys << 2) | static_cast<uint64_t>(mode);
     FastSlot& fast = fast_[fast_index(key)];
     if (fast.key == key) return *fast.insn;
