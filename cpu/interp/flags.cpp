@@ -118,6 +118,12 @@ bool Cpu::cond(unsigned cc) {
             }
         }
         if (known) return (cc & 1) ? !res : res;
+    } else if (s.lazy.op != kFlagsEager && ((cc >> 1) == 2 || (cc >> 1) == 4)) {
+        // ZF and SF come from the result alone, whatever the operation (DEC/JNZ loops).
+        const unsigned bits = 8 * s.lazy.size;
+        const uint64_t r = bits >= 64 ? s.lazy.result : s.lazy.result & ((1ull << bits) - 1);
+        const bool res = (cc >> 1) == 2 ? r == 0 : ((r >> (bits - 1)) & 1) != 0;
+        return (cc & 1) ? !res : res;
     }
     uint64_t f = rflags();
     bool r;
