@@ -32,10 +32,14 @@ constexpr uint64_t kStackTop = kDataMid + 0x800;  // RSP of every case
 struct State {
     uint64_t gpr[16];
     uint64_t rflags;
+    uint64_t pad_;
+    alignas(16) uint8_t xmm[16][16];  // XMM0-15
+    uint32_t mxcsr;
 };
 
 // How an instruction ended: normally or with an exception vector (host
 // signals are translated into the vector class they stand for).
+// DivideError stands for every SIGFPE source: #DE, #MF and #XM.
 enum class Outcome : uint8_t { Ok, DivideError, InvalidOpcode, MemoryFault, Trap, Other };
 const char* outcome_name(Outcome o);
 

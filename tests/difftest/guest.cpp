@@ -95,6 +95,8 @@ RunResult GuestRunner::run(const uint8_t* code_page, const State& in, const Deco
     s.seg[SS] = s.seg[DS] = s.seg[ES] = user_ss_;
     s.seg[FS] = s.seg[GS] = Segment{0, 0, 0, 0};
     memcpy(s.gpr, in.gpr, sizeof s.gpr);
+    for (int i = 0; i < 16; ++i) memcpy(s.xmm[i].q, in.xmm[i], 16);
+    s.mxcsr = in.mxcsr;
     s.rip = kInsnAddr;
     c.set_rflags(in.rflags | kIF);
 
@@ -112,6 +114,8 @@ RunResult GuestRunner::run(const uint8_t* code_page, const State& in, const Deco
 
     RunResult r;
     memcpy(r.state.gpr, s.gpr, sizeof s.gpr);
+    for (int i = 0; i < 16; ++i) memcpy(r.state.xmm[i], s.xmm[i].q, 16);
+    r.state.mxcsr = s.mxcsr;
     r.state.rflags = c.rflags();
     if (c.is_shut_down()) {
         r.outcome = Outcome::Other;
@@ -120,7 +124,7 @@ RunResult GuestRunner::run(const uint8_t* code_page, const State& in, const Deco
         const unsigned vec = static_cast<unsigned>((s.rip - kHandlers) / 16);
         r.detail = static_cast<int>(vec);
         switch (vec) {
-            case kVecDE: r.outcome = Outcome::DivideError; break;
+            case kVecDE: case kVecMF: case kVecXM: r.outcome = Outcome::DivideError; break;
             case kVecUD: r.outcome = Outcome::InvalidOpcode; break;
             case kVecSS: case kVecGP: case kVecPF: case kVecAC: r.outcome = Outcome::MemoryFault; break;
             case kVecDB: case kVecBP: r.outcome = Outcome::Trap; break;

@@ -54,6 +54,30 @@ State InputGen::state(const DecodedInsn& d) {
     if (rng() & 1) s.gpr[RCX] = (s.gpr[RCX] & ~0xffull) | count();
     s.rflags = flags();
     s.gpr[RSP] = kStackTop;
+    s.pad_ = 0;
+    // XMM lanes: raw random bits or float/double specials (zeros, ones,
+    // infinities, NaNs, denormals, limits) in each 32/64-bit lane.
+    static constexpr uint64_t kFp64[] = {0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+                                         0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
+                                         0x7ff4000000000000ull, 0x0000000000000001ull, 0x000fffffffffffffull,
+                                         0x7fefffffffffffffull, 0x4330000000000000ull};
+    static constexpr uint32_t kFp32[] = {0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x7f800000u, 0xff800000u,
+                                         0x7fc00000u, 0x7fa00000u, 0x00000001u, 0x007fffffu, 0x7f7fffffu, 0x4b000000u};
+    for (auto& x : s.xmm) {
+        for (int lane = 0; lane < 2; ++lane) {
+            uint64_t v;
+            switch (below(4)) {
+                case 0: v = kFp64[below(std::size(kFp64))]; break;
+                case 1: v = kFp32[below(std::size(kFp32))] | (uint64_t{kFp32[below(std::size(kFp32))]} << 32); break;
+                case 2: v = value(); break;
+                default: v = rng(); break;
+            }
+            memcpy(x + 8 * lane, &v, 8);
+        }
+    }
+    // Exceptions masked (an unmasked one would be #XM on both sides, but
+    // trap-free runs compare more state); rounding, FZ and DAZ at random.
+    s.mxcsr = 0x1f80 | (below(4) << 13) | (below(2) ? 0x8000 : 0) | (below(2) ? 0x40 : 0);
     const int mi = d.mem_operand();
     if (mi >= 0) {
         const unsigned size = d.ops[mi].size ? d.ops[mi].size : 8;

@@ -70,6 +70,9 @@ std::string compare(const RunResult& n, const RunResult& p, const Undefined& u) 
         if (n.state.gpr[i] != p.state.gpr[i]) diff += std::string(kRegNames[i]) + " ";
     const uint64_t fm = kCompared & ~u.flags;
     if ((n.state.rflags ^ p.state.rflags) & fm) diff += "flags(" + flag_names((n.state.rflags ^ p.state.rflags) & fm) + ") ";
+    for (int i = 0; i < 16; ++i)
+        if (memcmp(n.state.xmm[i], p.state.xmm[i], 16) != 0) diff += "xmm" + std::to_string(i) + " ";
+    if (n.state.mxcsr != p.state.mxcsr) diff += "mxcsr ";
     for (size_t i = 0; i < n.data.size(); ++i)
         if (n.data[i] != p.data[i]) {
             char buf[64];
@@ -116,6 +119,20 @@ void print_case(const std::vector<uint8_t>& bytes, const State& in, const RunRes
     printf("  %s %-4s %-18s %-18s %-18s (undefined: %s)\n", fd ? "**" : "  ", "flg", flag_names(in.rflags & kCompared).c_str(),
            flag_names(n.state.rflags & kCompared).c_str(), flag_names(p.state.rflags & kCompared).c_str(),
            flag_names(u.flags).c_str());
+    auto xmm_hex = [](const uint8_t* x) {
+        char buf[40];
+        uint64_t lo, hi;
+        memcpy(&lo, x, 8);
+        memcpy(&hi, x + 8, 8);
+        snprintf(buf, sizeof buf, "%016" PRIx64 "%016" PRIx64, hi, lo);
+        return std::string(buf);
+    };
+    for (int i = 0; i < 16; ++i)
+        if (memcmp(n.state.xmm[i], p.state.xmm[i], 16) != 0)
+            printf("  ** xmm%-2d in %s native %s petrel %s\n", i, xmm_hex(in.xmm[i]).c_str(),
+                   xmm_hex(n.state.xmm[i]).c_str(), xmm_hex(p.state.xmm[i]).c_str());
+    printf("  %s mxcsr in %08x native %08x petrel %08x\n", n.state.mxcsr != p.state.mxcsr ? "**" : "  ", in.mxcsr,
+           n.state.mxcsr, p.state.mxcsr);
     printf("       outcome %s (signal %d) / %s (vector %d)\n", outcome_name(n.outcome), n.detail, outcome_name(p.outcome),
            p.detail);
     for (size_t i = 0; i < n.data.size(); ++i)
@@ -236,7 +253,7 @@ int main(int argc, char** argv) {
            covered, decoded, cases_run, cases_skipped, cases_failed, failed_forms,
            opt.fallback ? " [fallback decoder]" : "");
     if (en.other_user)
-        printf("difftest: %zu decoded x87/SSE/MMX forms need XMM/x87 state (not compared by this harness yet)\n",
+        printf("difftest: %zu decoded x87/MMX forms need x87 state (not compared by this harness yet)\n",
                en.other_user);
     if (!uncovered_by_op.empty()) {
         printf("difftest: uncovered (no Petrel handler):");

@@ -44,6 +44,10 @@ void on_signal(int sig, siginfo_t*, void* ctx) {
                                      REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
     for (int i = 0; i < 16; ++i) g_fault.gpr[i] = static_cast<uint64_t>(g[kMap[i]]);
     g_fault.rflags = static_cast<uint64_t>(g[REG_EFL]);
+    if (uc->uc_mcontext.fpregs) {
+        for (int i = 0; i < 16; ++i) memcpy(g_fault.xmm[i], &uc->uc_mcontext.fpregs->_xmm[i], 16);
+        g_fault.mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+    }
     g_signal = sig;
     siglongjmp(g_jmp, 1);
 }
@@ -66,6 +70,17 @@ struct Emitter {
 };
 
 constexpr uint32_t kFlagsOff = offsetof(State, rflags);
+constexpr uint32_t kXmmOff = offsetof(State, xmm);
+constexpr uint32_t kMxcsrOff = offsetof(State, mxcsr);
+
+// movdqu xmmN, [base + disp32] (load) or movdqu [base + disp32], xmmN (store);
+// base is rdi (7) or rax (0).
+void emit_movdqu(Emitter& e, bool store, unsigned n, unsigned base, uint32_t disp) {
+    e.b({0xf3});
+    if (n >= 8) e.b({0x44});
+    e.b({0x0f, static_cast<uint8_t>(store ? 0x7f : 0x6f), static_cast<uint8_t>(0x80 | ((n & 7) << 3) | base)});
+    e.d(disp);
+}
 
 // code: the writable alias of the page whose executable address is kCodePage.
 void emit_prologue(uint8_t* code) {
@@ -74,6 +89,8 @@ void emit_prologue(uint8_t* code) {
     e.b({0x48, 0xb8}); e.addr(&g_host_rsp);                            // mov rax, &g_host_rsp
     e.b({0x48, 0x89, 0x20});                                           // mov [rax], rsp
     e.b({0x48, 0xbf}); e.addr(&g_in);                                  // mov rdi, &g_in
+    for (unsigned n = 0; n < 16; ++n) emit_movdqu(e, false, n, 7, kXmmOff + 16 * n);
+    e.b({0x0f, 0xae, 0x97}); e.d(kMxcsrOff);                           // ldmxcsr [rdi + mxcsr]
     e.b({0x48, 0x8d, 0xa7}); e.d(kFlagsOff);                           // lea rsp, [rdi + rflags]
     e.b({0x9d});                                                       // popfq
     for (unsigned r = 0; r < 16; ++r) {
@@ -98,6 +115,8 @@ unsigned emit_epilogue(uint8_t* at) {
         e.b({static_cast<uint8_t>(r >= 8 ? 0x4c : 0x48), 0x89, static_cast<uint8_t>(0x40 | ((r & 7) << 3)),
              static_cast<uint8_t>(8 * r)});
     }
+    for (unsigned n = 0; n < 16; ++n) emit_movdqu(e, true, n, 0, kXmmOff + 16 * n);
+    e.b({0x0f, 0xae, 0x98}); e.d(kMxcsrOff);      // stmxcsr [rax + mxcsr]
     e.b({0x48, 0x8d, 0xa0}); e.d(kFlagsOff + 8);  // lea rsp, [rax + rflags + 8]
     e.b({0x9c});                                  // pushfq
     e.b({0x48, 0xba}); e.addr(&g_tmp_rax);        // mov rdx, &g_tmp_rax
@@ -176,6 +195,8 @@ RunResult NativeRunner::run(const uint8_t* insn, unsigned len, const State& in) 
     g_in = in;
     g_signal = 0;
     RunResult r;
+    // MXCSR's control bits belong to the caller (SysV ABI): put the host's back.
+    const unsigned host_mxcsr = __builtin_ia32_stmxcsr();
     if (sigsetjmp(g_jmp, 1) == 0) {
         g_in_stub = 1;
         reinterpret_cast<void (*)()>(kCodePage)();
@@ -187,6 +208,7 @@ RunResult NativeRunner::run(const uint8_t* insn, unsigned len, const State& in) 
         r.detail = g_signal;
         r.state = g_fault;
     }
+    __builtin_ia32_ldmxcsr(host_mxcsr);
     r.data.assign(data_, data_ + kDataSize);
     return r;
 }
@@ -194,7 +216,7 @@ RunResult NativeRunner::run(const uint8_t* insn, unsigned len, const State& in) 
 const char* outcome_name(Outcome o) {
     switch (o) {
         case Outcome::Ok: return "ok";
-        case Outcome::DivideError: return "#DE";
+        case Outcome::DivideError: return "#DE/#MF/#XM";
         case Outcome::InvalidOpcode: return "#UD";
         case Outcome::MemoryFault: return "#GP/#PF/#SS/#AC";
         case Outcome::Trap: return "#DB/#BP";
