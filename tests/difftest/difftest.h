@@ -35,7 +35,15 @@ struct State {
     uint64_t pad_;
     alignas(16) uint8_t xmm[16][16];  // XMM0-15
     uint32_t mxcsr;
+    // x87/MMX state as an FXSAVE64 image (FCW, FSW, abridged FTW, ST0-7 in
+    // stack order; its XMM/MXCSR fields are not used: see xmm, mxcsr).
+    alignas(16) uint8_t fx[512];
 };
+
+// The compared bytes of the FXSAVE image: FCW, FSW, FTW (0-4) and the ten
+// bytes of each ST(i). FOP/FIP/FDP are not compared (AMD stores them only
+// while an exception is pending).
+inline bool fx_byte_compared(unsigned i) { return i < 5 || (i >= 32 && i < 160 && (i - 32) % 16 < 10); }
 
 // How an instruction ended: normally or with an exception vector (host
 // signals are translated into the vector class they stand for).

@@ -32,6 +32,8 @@ bool fits_harness(const DecodedInsn& d) {
             case OpKind::Gpr:
             case OpKind::Imm:
             case OpKind::Xmm:
+            case OpKind::Mmx:
+            case OpKind::St:
                 break;
             case OpKind::Mem:
                 if (d.mem_base == kNoReg || d.mem_base == kRipReg || d.mem_index != kNoReg) return false;
@@ -49,12 +51,20 @@ bool has_kind(const DecodedInsn& d, OpKind k) {
     return false;
 }
 
-// A form the harness compares: a listed general-purpose op, or an SSE form
-// (XMM operands, compared with XMM0-15 and MXCSR; x87/MMX state is not
-// loaded, so their forms are left out).
+// A form the harness compares: a listed general-purpose op, an SSE form
+// (XMM operands: XMM0-15 and MXCSR are compared) or an x87/MMX form (the
+// FXSAVE image is compared), except those that store or load the FPU
+// environment (their FIP/FDP/FOP fields differ between vendors by design).
 bool is_tested_form(const DecodedInsn& d) {
     if (is_tested_op(d.op)) return true;
-    return has_kind(d, OpKind::Xmm) && !has_kind(d, OpKind::Mmx) && !has_kind(d, OpKind::St);
+    switch (d.op) {
+        case Op::FNSTENV: case Op::FLDENV: case Op::FNSAVE: case Op::FRSTOR: case Op::FXSAVE: case Op::FXRSTOR:
+            return false;
+        default:
+            break;
+    }
+    if (d.op >= Op::FLD && d.op <= Op::EMMS) return true;
+    return has_kind(d, OpKind::Xmm) || has_kind(d, OpKind::Mmx) || has_kind(d, OpKind::St);
 }
 
 std::string signature(const DecodedInsn& d) {
@@ -156,8 +166,9 @@ void collect(const Skeleton& sk, DecodeFn decode_fn, std::map<std::string, Form>
         for (unsigned reg = 0; reg < 8; ++reg) {
             if (!ok[mem][reg]) continue;
             const DecodedInsn& d = per_reg[mem][reg];
-            if (is_tested_form(d)) continue;
-            const bool fp = has_kind(d, OpKind::Mmx) || has_kind(d, OpKind::St) || (d.op >= Op::FLD && d.op <= Op::EMMS);
+            if (is_tested_form(d) && fits_harness(d)) continue;
+            const bool fp = has_kind(d, OpKind::Mmx) || has_kind(d, OpKind::St) || has_kind(d, OpKind::Xmm) ||
+                            (d.op >= Op::FLD && d.op <= Op::EMMS);
             if (fp && seen.emplace(std::string(op_name(d.op)) + signature(d) + (mem ? "m" : "r"), true).second)
                 ++other_user;
         }

@@ -2,9 +2,9 @@
 // 0F38 and 0F3A opcode with no/66/F2/F3 and no/REX.W prefixes, and the VEX
 // 0F38/0F3A space (BMI), each ModRM.reg of groups, register and memory
 // forms. A decoded form is tested when it is user-mode, not control flow,
-// not privileged, touches only general-purpose and SSE state (GPRs, flags,
-// XMM0-15, MXCSR) and addresses memory through a base register (so the
-// harness can point it at the data page).
+// not privileged, touches only general-purpose, SSE and x87/MMX state (GPRs,
+// flags, XMM0-15, MXCSR, the FXSAVE image) and addresses memory through a
+// base register (so the harness can point it at the data page).
 #pragma once
 #include <random>
 #include <vector>
@@ -17,7 +17,7 @@ using DecodeFn = DecodeStatus (*)(const uint8_t*, size_t, CodeMode, DecodedInsn&
 
 struct Enumeration {
     std::vector<Form> forms;   // tested forms
-    size_t other_user = 0;     // decoded x87/MMX forms (their state is not loaded yet)
+    size_t other_user = 0;     // decoded FP forms the harness cannot run (FPU environment, other addressing)
 };
 
 Enumeration enumerate_forms(DecodeFn decode_fn);

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "cpu/system/fxsave_area.h"
+
 namespace petrel::difftest {
 
 namespace {
@@ -97,6 +99,7 @@ RunResult GuestRunner::run(const uint8_t* code_page, const State& in, const Deco
     memcpy(s.gpr, in.gpr, sizeof s.gpr);
     for (int i = 0; i < 16; ++i) memcpy(s.xmm[i].q, in.xmm[i], 16);
     s.mxcsr = in.mxcsr;
+    fp_area_load_x87(c, in.fx, true);
     s.rip = kInsnAddr;
     c.set_rflags(in.rflags | kIF);
 
@@ -116,6 +119,8 @@ RunResult GuestRunner::run(const uint8_t* code_page, const State& in, const Deco
     memcpy(r.state.gpr, s.gpr, sizeof s.gpr);
     for (int i = 0; i < 16; ++i) memcpy(r.state.xmm[i], s.xmm[i].q, 16);
     r.state.mxcsr = s.mxcsr;
+    memset(r.state.fx, 0, sizeof r.state.fx);
+    fp_area_store_x87(c, r.state.fx, true);
     r.state.rflags = c.rflags();
     if (c.is_shut_down()) {
         r.outcome = Outcome::Other;

@@ -78,6 +78,34 @@ State InputGen::state(const DecodedInsn& d) {
     // Exceptions masked (an unmasked one would be #XM on both sides, but
     // trap-free runs compare more state); rounding, FZ and DAZ at random.
     s.mxcsr = 0x1f80 | (below(4) << 13) | (below(2) ? 0x8000 : 0) | (below(2) ? 0x40 : 0);
+    // x87: exceptions masked, random rounding and precision control, random
+    // TOP and condition codes, random tags, registers with specials (zeros,
+    // ones, infinities, NaNs, denormals, pseudo-denormals, unnormals).
+    memset(s.fx, 0, sizeof s.fx);
+    const uint16_t fcw = static_cast<uint16_t>(0x037f & ~0x0f00) | static_cast<uint16_t>(below(16) << 8);
+    const uint16_t fsw = static_cast<uint16_t>((below(8) << 11) | (rng() & 0x4700));
+    memcpy(s.fx + 0, &fcw, 2);
+    memcpy(s.fx + 2, &fsw, 2);
+    s.fx[4] = static_cast<uint8_t>(rng());
+    memcpy(s.fx + 24, &s.mxcsr, 4);  // FXRSTOR checks it (reserved bits 0)
+    for (unsigned i = 0; i < 8; ++i) {
+        uint64_t sig;
+        uint16_t se;
+        const uint16_t sign = below(2) ? 0x8000 : 0;
+        switch (below(9)) {
+            case 0: sig = 0; se = sign; break;                                       // zero
+            case 1: sig = 1ull << 63; se = sign | 0x3fff; break;                      // 1.0
+            case 2: sig = 1ull << 63; se = sign | 0x7fff; break;                      // infinity
+            case 3: sig = 0xc000000000000000ull | (rng() >> 2); se = sign | 0x7fff; break;  // QNaN
+            case 4: sig = 0x8000000000000001ull | ((rng() >> 3) & 0x3fffffffffffffffull); se = sign | 0x7fff; break;  // SNaN
+            case 5: sig = rng() >> 1; se = sign; break;                              // denormal
+            case 6: sig = (1ull << 63) | rng(); se = sign; break;                    // pseudo-denormal
+            case 7: sig = rng() >> 1; se = static_cast<uint16_t>(sign | (1 + below(0x7ffe))); break;  // unnormal
+            default: sig = (1ull << 63) | rng(); se = static_cast<uint16_t>(sign | (1 + below(0x7ffe))); break;
+        }
+        memcpy(s.fx + 32 + 16 * i, &sig, 8);
+        memcpy(s.fx + 40 + 16 * i, &se, 2);
+    }
     const int mi = d.mem_operand();
     if (mi >= 0) {
         const unsigned size = d.ops[mi].size ? d.ops[mi].size : 8;

@@ -47,6 +47,7 @@ void on_signal(int sig, siginfo_t*, void* ctx) {
     if (uc->uc_mcontext.fpregs) {
         for (int i = 0; i < 16; ++i) memcpy(g_fault.xmm[i], &uc->uc_mcontext.fpregs->_xmm[i], 16);
         g_fault.mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+        memcpy(g_fault.fx, uc->uc_mcontext.fpregs, sizeof g_fault.fx);  // the FXSAVE layout
     }
     g_signal = sig;
     siglongjmp(g_jmp, 1);
@@ -72,6 +73,7 @@ struct Emitter {
 constexpr uint32_t kFlagsOff = offsetof(State, rflags);
 constexpr uint32_t kXmmOff = offsetof(State, xmm);
 constexpr uint32_t kMxcsrOff = offsetof(State, mxcsr);
+constexpr uint32_t kFxOff = offsetof(State, fx);
 
 // movdqu xmmN, [base + disp32] (load) or movdqu [base + disp32], xmmN (store);
 // base is rdi (7) or rax (0).
@@ -89,6 +91,7 @@ void emit_prologue(uint8_t* code) {
     e.b({0x48, 0xb8}); e.addr(&g_host_rsp);                            // mov rax, &g_host_rsp
     e.b({0x48, 0x89, 0x20});                                           // mov [rax], rsp
     e.b({0x48, 0xbf}); e.addr(&g_in);                                  // mov rdi, &g_in
+    e.b({0x48, 0x0f, 0xae, 0x8f}); e.d(kFxOff);                        // fxrstor64 [rdi + fx]
     for (unsigned n = 0; n < 16; ++n) emit_movdqu(e, false, n, 7, kXmmOff + 16 * n);
     e.b({0x0f, 0xae, 0x97}); e.d(kMxcsrOff);                           // ldmxcsr [rdi + mxcsr]
     e.b({0x48, 0x8d, 0xa7}); e.d(kFlagsOff);                           // lea rsp, [rdi + rflags]
@@ -117,6 +120,7 @@ unsigned emit_epilogue(uint8_t* at) {
     }
     for (unsigned n = 0; n < 16; ++n) emit_movdqu(e, true, n, 0, kXmmOff + 16 * n);
     e.b({0x0f, 0xae, 0x98}); e.d(kMxcsrOff);      // stmxcsr [rax + mxcsr]
+    e.b({0x48, 0x0f, 0xae, 0x80}); e.d(kFxOff);   // fxsave64 [rax + fx]
     e.b({0x48, 0x8d, 0xa0}); e.d(kFlagsOff + 8);  // lea rsp, [rax + rflags + 8]
     e.b({0x9c});                                  // pushfq
     e.b({0x48, 0xba}); e.addr(&g_tmp_rax);        // mov rdx, &g_tmp_rax
@@ -197,6 +201,8 @@ RunResult NativeRunner::run(const uint8_t* insn, unsigned len, const State& in) 
     RunResult r;
     // MXCSR's control bits belong to the caller (SysV ABI): put the host's back.
     const unsigned host_mxcsr = __builtin_ia32_stmxcsr();
+    uint16_t host_fcw;
+    asm volatile("fnstcw %0" : "=m"(host_fcw));
     if (sigsetjmp(g_jmp, 1) == 0) {
         g_in_stub = 1;
         reinterpret_cast<void (*)()>(kCodePage)();
@@ -209,6 +215,8 @@ RunResult NativeRunner::run(const uint8_t* insn, unsigned len, const State& in) 
         r.state = g_fault;
     }
     __builtin_ia32_ldmxcsr(host_mxcsr);
+    // The x87 stack must be empty and FCW the caller's at function boundaries.
+    asm volatile("fninit\n\tfldcw %0" : : "m"(host_fcw));
     r.data.assign(data_, data_ + kDataSize);
     return r;
 }

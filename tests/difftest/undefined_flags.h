@@ -9,6 +9,7 @@ namespace petrel::difftest {
 struct Undefined {
     uint64_t flags = 0;   // RFLAGS bits whose value is undefined
     bool result = false;  // the destination is undefined too: skip the case
+    uint16_t fsw = 0;     // x87 status-word bits not compared (C0-C3 the SDM leaves undefined)
 };
 
 Undefined undefined_for(const DecodedInsn& d, const State& in);
