@@ -95,6 +95,7 @@ void Cpu::execute_one() {
     if (s.rflags & kRF) s.rflags &= ~kRF;
     else if (s.dr[7] & 0xff) check_instruction_breakpoints();
     s.tf_at_start = s.rflags & kTF;
+    s.ss_debug_shadow = false;  // set again by this instruction if it loads SS
     // A copy: the handler may write to its own code page, which drops the
     // cache entry while the handler still reads the instruction.
     const CachedInsn ci = block_cache_.lookup_or_decode(*this);
@@ -102,7 +103,10 @@ void Cpu::execute_one() {
     ci.handler(*this, ci.insn);
     s.rip = next_rip;
     ++icount;
-    if (s.tf_at_start || s.pending_db) debug_trap_after_instruction();
+    if (s.tf_at_start || s.pending_db) {
+        if (s.ss_debug_shadow) s.tf_at_start = false;  // MOV SS: its traps come after the next instruction
+        else debug_trap_after_instruction();
+    }
 }
 
 }  // namespace petrel

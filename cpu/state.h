@@ -143,6 +143,7 @@ struct CpuState {
     uint64_t pending_db = 0;        // DR6 bits of a trap-class #DB to raise after this instruction
     bool tf_at_start = false;       // TF was set when the current instruction began (single-step)
     bool wait_for_sipi = false;     // after INIT on an AP: only a startup IPI wakes the CPU
+    bool ss_debug_shadow = false;   // this instruction loaded SS: its #DB traps wait one instruction
     MsrState msr;
 };
 

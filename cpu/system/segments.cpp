@@ -19,7 +19,7 @@ void Cpu::load_segment_real(unsigned seg, uint16_t selector) {
         sg.limit = 0xffff;
         sg.attr = seg == CS ? 0xfb : 0xf3;  // DPL 3 in V86
     }
-    if (seg == SS) s.interrupt_shadow = true;
+    if (seg == SS) s.interrupt_shadow = s.ss_debug_shadow = true;
 }
 
 void Cpu::load_segment(unsigned seg, uint16_t selector) {
@@ -49,7 +49,7 @@ void Cpu::load_segment(unsigned seg, uint16_t selector) {
             Segment nul = null_segment(selector);
             nul.attr = static_cast<uint16_t>(s.cpl << 5);  // keeps SS.DPL = CPL
             s.seg[SS] = nul;
-            s.interrupt_shadow = true;
+            s.interrupt_shadow = s.ss_debug_shadow = true;
             return;
         }
         s.seg[seg] = null_segment(selector);
@@ -68,7 +68,9 @@ void Cpu::load_segment(unsigned seg, uint16_t selector) {
     }
     set_accessed(*this, selector, d);
     s.seg[seg] = segment_from(d, selector);
-    if (seg == SS) s.interrupt_shadow = true;  // MOV SS / POP SS shadow (LSS too; harmless)
+    // MOV SS / POP SS shadow (LSS too; harmless): no interrupt, and no #DB
+    // trap, between the SS load and the next instruction (the RSP load).
+    if (seg == SS) s.interrupt_shadow = s.ss_debug_shadow = true;
 }
 
 }  // namespace petrel

@@ -119,3 +119,17 @@ TEST_CASE_FIXTURE(SysFixture, "run loop: STI delays a pending interrupt by one i
     CHECK(rd(cpu.s.gpr[RSP], 4) == 0x4003);
     cpu.intc = nullptr;
 }
+
+TEST_CASE_FIXTURE(SysFixture, "run loop: after MOV SS the single-step trap waits one instruction") {
+    if (!decoder_knows({{0x8e, 0xd0}, {0x90}}, CodeMode::Bits32)) return;
+    protected32();
+    idt32(1, make_gate(0x08, kHandler, kIntGate32));
+    wr(0x4000, 0x90d08e, 3);  // mov ss, ax; nop
+    cpu.s.gpr[RAX] = 0x10;
+    cpu.s.rflags = 2 | kTF;
+    cpu.step();
+    CHECK(cpu.s.rip == 0x4002);  // no trap after MOV SS
+    cpu.step();
+    CHECK(cpu.s.rip == kHandler);
+    CHECK(rd(cpu.s.gpr[RSP], 4) == 0x4003);
+}
