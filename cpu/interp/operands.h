@@ -85,34 +85,42 @@ inline uint64_t load_rmw(Cpu& cpu, const DecodedInsn& d, const Loc& l) {
     return cpu.read_linear(l.lin, l.size, cpu.s.cpl == 3);
 }
 
-// Read-modify-write of operand i: f(old) -> new. Returns the old value. A
-// LOCKed memory destination on plain RAM is updated with a host atomic
-// compare-and-swap loop, so other vCPU threads see one indivisible access;
-// f must therefore be free of side effects (it may run more than once).
-// The atomic flag is separate from the LOCK prefix for XCHG, which is always
-// locked with a memory operand.
+// One host compare-and-swap of a T at p: true when *p still held expected
+// (then it holds desired); otherwise expected receives the current value.
+template <class T>
+inline bool host_cas(uint8_t* p, uint64_t& expected, uint64_t desired) {
+    T e = static_cast<T>(expected);
+    const bool ok = __atomic_compare_exchange_n(reinterpret_cast<T*>(p), &e, static_cast<T>(desired), false,
+                                                __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    expected = e;
+    return ok;
+}
+
+// Read-modify-write of a resolved location: f(old) -> new. Returns the old
+// value. An atomic memory update on plain RAM is a host compare-and-swap
+// loop, so other vCPU threads see one indivisible access; f must therefore
+// be free of side effects (it may run more than once). atomic is the LOCK
+// prefix, or true for XCHG, which is always locked with a memory operand.
 template <class F>
 inline uint64_t rmw(Cpu& cpu, const DecodedInsn& d, const Loc& l, F f, bool atomic) {
+    uint64_t old = load_rmw(cpu, d, l);
     if (l.kind == OpKind::Mem && atomic) {
-        uint64_t old = load_rmw(cpu, d, l);
         if (uint8_t* p = host_write_ptr(cpu, l.lin, l.size); p && (l.lin & (l.size - 1)) == 0) {
             for (;;) {
-                uint64_t nv = f(old) & size_mask(l.size);
+                const uint64_t nv = f(old) & size_mask(l.size);
                 bool ok;
                 switch (l.size) {
-                    case 1: { uint8_t e = static_cast<uint8_t>(old); ok = __atomic_compare_exchange_n(p, &e, static_cast<uint8_t>(nv), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); old = e; break; }
-                    case 2: { uint16_t e = static_cast<uint16_t>(old); ok = __atomic_compare_exchange_n(reinterpret_cast<uint16_t*>(p), &e, static_cast<uint16_t>(nv), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); old = e; break; }
-                    case 4: { uint32_t e = static_cast<uint32_t>(old); ok = __atomic_compare_exchange_n(reinterpret_cast<uint32_t*>(p), &e, static_cast<uint32_t>(nv), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); old = e; break; }
-                    default: { uint64_t e = old; ok = __atomic_compare_exchange_n(reinterpret_cast<uint64_t*>(p), &e, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); old = e; break; }
+                    case 1: ok = host_cas<uint8_t>(p, old, nv); break;
+                    case 2: ok = host_cas<uint16_t>(p, old, nv); break;
+                    case 4: ok = host_cas<uint32_t>(p, old, nv); break;
+                    default: ok = host_cas<uint64_t>(p, old, nv); break;
                 }
                 if (ok) return old;
             }
         }
-        // Misaligned or not plain RAM: a split lock; the single-threaded path below.
-        store(cpu, l, f(old));
-        return old;
+        // Misaligned (a split lock) or not yet writable through the TLB:
+        // the plain path, atomic only with respect to this vCPU.
     }
-    uint64_t old = load_rmw(cpu, d, l);
     store(cpu, l, f(old));
     return old;
 }
