@@ -1,7 +1,7 @@
 // petrel-difftest: every decoded user-mode general-purpose instruction form,
 // run with random edge-biased inputs natively and in Petrel, compared.
 //
-//   petrel-difftest [--cases N] [--seed S] [--op NAME] [--max-report K] [--fallback-decoder]
+//   petrel-difftest [--cases N] [--seed S] [--op NAME] [--max-report K] [--fallback-decoder] [--list]
 //
 // Exit status: 0 all compared cases agree, 1 a mismatch, 77 skipped (not an
 // x86-64 host, fixed addresses unavailable, nothing decodable).
@@ -33,6 +33,7 @@ struct Options {
     std::string only_op;
     unsigned max_report = 3;  // printed failing cases per form
     bool fallback = false;
+    bool list = false;  // print the forms and exit
 };
 
 const char* kRegNames[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
@@ -176,8 +177,9 @@ bool parse(int argc, char** argv, Options& o) {
         else if (a == "--op") o.only_op = next();
         else if (a == "--max-report") o.max_report = static_cast<unsigned>(strtoul(next(), nullptr, 0));
         else if (a == "--fallback-decoder") o.fallback = true;
+        else if (a == "--list") o.list = true;
         else {
-            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--op NAME] [--max-report K] [--fallback-decoder]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--op NAME] [--max-report K] [--fallback-decoder] [--list]\n", argv[0]);
             return false;
         }
     }
@@ -208,6 +210,14 @@ int main(int argc, char** argv) {
     if (en.forms.empty()) {
         printf("difftest: skipped: no decodable form\n");
         return 77;
+    }
+
+    if (opt.list) {
+        for (const Form& f : en.forms) {
+            const bool has = handler_for(f.insn.op) != handle_undefined;
+            printf("%s%s\n", f.name.c_str(), has ? "" : "   (no Petrel handler)");
+        }
+        return 0;
     }
 
     GuestRunner guest;
