@@ -1,0 +1,3 @@
+%include "guest.inc"
+main:
+    ret
