@@ -1,0 +1,12 @@
+// A small disassembler for traces and test messages: Intel syntax, close to
+// what objdump/Zydis print, not meant to be re-assembled.
+#pragma once
+#include <string>
+
+#include "cpu/decoded_insn.h"
+
+namespace petrel {
+
+std::string format_insn(const DecodedInsn& d);
+
+}  // namespace petrel
