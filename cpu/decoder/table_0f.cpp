@@ -125,9 +125,11 @@ constexpr Row kGrp16[] = {
     {.key = 0, .sel = sel(By::Reg, kGrp16Mem)},
     {.key = 3, .op = Op::PREFETCH, .o = {Ev}},
 };
-// 0F 0D: PREFETCHW (and the AMD PREFETCH /0), memory only.
+// 0F 0D: PREFETCHW /1 (AMD's PREFETCH /0 and the rest are hints too);
+// the register forms are NOPs.
 constexpr Row kGrpP[] = {
     {.key = 0, .op = Op::PREFETCH, .o = {Mb}},
+    {.key = 3, .op = Op::PREFETCH, .o = {Ev, Gv}},
 };
 
 // F3 0F B8 POPCNT; 0F B8 alone is JMPE (IA-64): #UD.
@@ -148,8 +150,13 @@ constexpr Row kGpRows[] = {
     {.key = 0x0b, .op = Op::UD2},
     {.key = 0x0d, .sel = sel(By::Mod, kGrpP)},
     {.key = 0x18, .sel = sel(By::Mod, kGrp16)},
-    {.key = 0x19, .n = 6, .op = Op::PREFETCH, .o = {Ev}},  // reserved-NOP hint space (MPX, CET, CLDEMOTE here)
-    {.key = 0x1f, .op = Op::NOP, .o = {Ev}},
+    // The reserved-NOP hint space (MPX, CET, CLDEMOTE live here on CPUs
+    // that have them). Zydis shows ModRM.reg as a second operand except
+    // for 1A/1B; so do we, the handler ignores them.
+    {.key = 0x19, .op = Op::PREFETCH, .o = {Ev, Gv}},
+    {.key = 0x1a, .n = 2, .op = Op::PREFETCH, .o = {Ev}},
+    {.key = 0x1c, .n = 3, .op = Op::PREFETCH, .o = {Ev, Gv}},
+    {.key = 0x1f, .op = Op::NOP, .o = {Ev, Gv}},
     {.key = 0x20, .op = Op::MOV_CR, .o = {Rn, Cd}, .f = kRegForm | kF64, .fix = fix_mov_cr},
     {.key = 0x21, .op = Op::MOV_DR, .o = {Rn, Dd}, .f = kRegForm | kF64, .fix = fix_mov_dr},
     {.key = 0x22, .op = Op::MOV_CR, .o = {Cd, Rn}, .f = kRegForm | kF64, .fix = fix_mov_cr},
