@@ -31,7 +31,7 @@
 //   second (ENTER: size, level; far pointers: offset, selector). Ib that the
 //   SDM sign-extends to the operand size (83 /x, 6A, 6B) is written Ibs.
 // - Operand types the SDM writes as "Rv/Mw" (register form v, memory form w)
-//   get their own codes (Evw, Eyb...), instead of two rows.
+//   get their own codes (Evw, Edb, Ezw), instead of two rows.
 // - Groups are keyed by ModRM.reg and, where the register forms differ
 //   (0F 01, 0F AE, 0F C7), by mod then ModRM.rm, as the SDM's group table.
 // - Near branches in 64-bit mode have operand size 64 whatever 66 says:
@@ -126,13 +126,15 @@ unsigned operand_width(const Ctx& c, Sz sz, bool mem) {
         case Sz::s: return c.m64 ? 10 : 6;
         case Sz::a: return 2 * c.os;
         case Sz::vw: return mem ? 2 : c.os;
-        case Sz::yb: return mem ? 1 : (c.os == 8 ? 8 : 4);
-        case Sz::yw: return mem ? 2 : (c.os == 8 ? 8 : 4);
-        case Sz::yd: return mem ? 4 : (c.os == 8 ? 8 : 4);
+        case Sz::db: return mem ? 1 : 4;
+        case Sz::dw: return mem ? 2 : 4;
+        case Sz::zw: return mem ? 2 : (c.os == 2 ? 2 : 4);
+        case Sz::zd: return mem ? 4 : (c.os == 2 ? 2 : 4);
+        case Sz::cl: return 64;
         case Sz::t: return 10;
         case Sz::env: return c.os == 2 ? 14 : 28;
         case Sz::fst: return c.os == 2 ? 94 : 108;
-        case Sz::fx: return 512;
+        case Sz::fx: return 0;  // 512 does not fit Operand::size
     }
     return 0;
 }
@@ -330,7 +332,7 @@ const Row* resolve_row(Ctx& c, const Row* r, unsigned opcode_byte) {
                 if (!hit && s.by == By::PfxGp) {
                     hit = find_row(s.rows, s.count, 0);
                 } else if (hit) {
-                    if (key == 1) c.pfx66_used = true;
+                    if (key == 1 && !(hit->f & kOs66)) c.pfx66_used = true;
                     if (key >= 2) c.rep_used = true;
                 }
                 r = hit;
@@ -349,7 +351,10 @@ unsigned operand_size(const Ctx& c, const Row& r) {
     if (c.m64) {
         if (r.f & kF64) return 8;
         if (r.f & kDef64) return c.rex_w() ? 8 : p66 ? 2 : 8;
-        if (c.rex_w() && !(r.f & kNoRex)) return 8;
+        // kNoRex (INS/OUTS, IN/OUT eAX): no 64-bit form, but REX.W still
+        // cancels a 66 (Zydis agrees with the SDM's precedence here).
+        if (r.f & kNoRex) return (c.rex_w() || !p66) ? 4 : 2;
+        if (c.rex_w()) return 8;
         return p66 ? 2 : 4;
     }
     return ((c.mode == CodeMode::Bits16) != p66) ? 2 : 4;
@@ -431,6 +436,9 @@ void decode_vex(Ctx& c, DecodedInsn& d, uint8_t first) {
         pp = b2 & 3;
     }
     c.vex = true;
+    // An unused vvvv must be 1111b, all four bits even outside 64-bit mode
+    // (where a used vvvv names one of eight registers): Zydis' reading.
+    const uint8_t vvvv_raw = c.vvvv;
     if (c.m64) {
         c.rex = static_cast<uint8_t>(0x40 | (c.vex_w << 3) | ((!R) << 2) | ((!X) << 1) | (!B));
     } else {
@@ -454,7 +462,7 @@ void decode_vex(Ctx& c, DecodedInsn& d, uint8_t first) {
     bool uses_vvvv = false;
     for (const Opd& o : r->o)
         if (o.am == Am::B) uses_vvvv = true;
-    if (!uses_vvvv && c.vvvv != 0) invalid();
+    if (!uses_vvvv && vvvv_raw != 0) invalid();
     finish_row(c, d, *r);
 }
 

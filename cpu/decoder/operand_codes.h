@@ -65,14 +65,16 @@ enum class Sz : uint8_t {
     ss, sd,     // scalar single (4) / double (8)
     bs,   // an Ib sign-extended to the operand size (83 /x, 6A, 6B): the SDM says so in footnotes
     vw,   // register form v, memory form w ("Rv/Mw": MOV Ev,Sw, SLDT, STR, SMSW)
-    yb,   // register form y, memory form b ("Ry/Mb": PEXTRB, PINSRB)
-    yw,   // register form y, memory form w ("Ry/Mw": PEXTRW, PINSRW)
-    yd,   // register form y, memory form d (EXTRACTPS, PEXTRD)
+    db,   // register form d, memory form b ("Rd/Mb": PEXTRB, PINSRB)
+    dw,   // register form d, memory form w ("Rd/Mw": PEXTRW, PINSRW)
+    zw,   // register form z, memory form w (LSL: r16 or r32 source, m16)
+    zd,   // register form z, memory form d (MOVSXD with 66: r16 or m32, as Zydis has it)
+    cl,   // a cache line, 64 bytes (CLFLUSH, CLFLUSHOPT)
     // x87 memory formats
     t,    // 80-bit real / packed BCD
     env,  // FLDENV/FNSTENV: 14 or 28 bytes
     fst,  // FNSAVE/FRSTOR: 94 or 108 bytes
-    fx,   // FXSAVE/FXRSTOR: 512 bytes
+    fx,   // FXSAVE/FXRSTOR: 512 bytes, more than Operand::size holds: reported as 0
     xs,   // XSAVE area: size not fixed by the encoding (0)
     m0,   // address only, no access (LEA, INVLPG, prefetch, CLFLUSH)
 };
@@ -95,6 +97,7 @@ enum RowFlag : uint16_t {
     kModrm = 1 << 7,   // has a ModRM byte though no operand names it (NOP Ev hints, UD0)
     kNoRex = 1 << 8,   // REX.W does not widen (it still selects registers)
     kRegForm = 1 << 9, // ModRM.mod is ignored: always the register form, no SIB/displacement (MOV CR/DR)
+    kOs66 = 1 << 10,   // reached through By::Pfx key 66, the 66 still sets the operand size (RDRAND r16)
 };
 
 struct Row;
@@ -196,7 +199,8 @@ inline constexpr Opd Wx{Am::W, Sz::x}, Wps{Am::W, Sz::ps}, Wpd{Am::W, Sz::pd}, W
     Wdq{Am::W, Sz::dq}, Wq{Am::W, Sz::q}, Wd{Am::W, Sz::d}, Ww{Am::W, Sz::w}, Wb{Am::W, Sz::b};
 inline constexpr Opd Ux{Am::U, Sz::x}, Uq{Am::U, Sz::q}, Ups{Am::U, Sz::ps}, Upd{Am::U, Sz::pd};
 inline constexpr Opd XMM0{Am::Xmm0, Sz::dq};
-inline constexpr Opd Eyb{Am::E, Sz::yb}, Eyw{Am::E, Sz::yw}, Eyd{Am::E, Sz::yd}, Ryw{Am::R, Sz::yw};
+inline constexpr Opd Edb{Am::E, Sz::db}, Edw{Am::E, Sz::dw}, Ezw{Am::E, Sz::zw}, Ezd{Am::E, Sz::zd}, Rw{Am::R, Sz::w},
+    Mcl{Am::M, Sz::cl}, Rdq{Am::R, Sz::dq};
 
 // ---- the maps (table_*.cpp)
 // A map: a sparse list of rows with its dense index; an opcode it does not

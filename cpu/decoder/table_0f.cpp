@@ -46,11 +46,15 @@ constexpr Row kGrp7Reg2[] = {  // D0-D7
 constexpr Row kGrp7Reg7[] = {  // F8-FF
     {.key = 0, .op = Op::SWAPGS, .f = kO64}, {.key = 1, .op = Op::RDTSCP},
 };
+// The register forms /1 and /2 of 0F 01 take no 66/F2/F3 (those encode
+// other, newer instructions); SWAPGS and RDTSCP ignore them.
+constexpr Row kGrp7Reg1Pfx[] = {{.key = 0, .sel = sel(By::Rm, kGrp7Reg1)}};
+constexpr Row kGrp7Reg2Pfx[] = {{.key = 0, .sel = sel(By::Rm, kGrp7Reg2)}};
 constexpr Row kGrp7Reg[] = {
-    {.key = 1, .sel = sel(By::Rm, kGrp7Reg1)},
-    {.key = 2, .sel = sel(By::Rm, kGrp7Reg2)},
+    {.key = 1, .sel = sel(By::Pfx, kGrp7Reg1Pfx)},
+    {.key = 2, .sel = sel(By::Pfx, kGrp7Reg2Pfx)},
     {.key = 4, .op = Op::SMSW, .o = {Rvw}},
-    {.key = 6, .op = Op::LMSW, .o = {Rvw}},
+    {.key = 6, .op = Op::LMSW, .o = {Rw}},
     {.key = 7, .sel = sel(By::Rm, kGrp7Reg7)},
 };
 constexpr Row kGrp7[] = {
@@ -70,35 +74,44 @@ constexpr Row kCmpxchg8b16b[] = {
     {.key = 1, .op = Op::CMPXCHG16B, .o = {Mdq}, .f = kLock},
 };
 constexpr Row kGrp9Mem[] = {{.key = 1, .sel = sel(By::W, kCmpxchg8b16b)}};
+// 66 is the operand size of RDRAND/RDSEED; F3 selects RDPID (or, for /6,
+// SENDUIPI: not here); F2 is #UD.
+constexpr Row kRdrand[] = {
+    {.key = 0, .op = Op::RDRAND, .o = {Rv}},
+    {.key = 1, .op = Op::RDRAND, .o = {Rv}, .f = kOs66},
+};
 constexpr Row kRdseedRdpid[] = {
     {.key = 0, .op = Op::RDSEED, .o = {Rv}},
+    {.key = 1, .op = Op::RDSEED, .o = {Rv}, .f = kOs66},
     {.key = 2, .op = Op::RDPID, .o = {Rn}},
 };
 constexpr Row kGrp9Reg[] = {
-    {.key = 6, .op = Op::RDRAND, .o = {Rv}},
-    {.key = 7, .sel = sel(By::PfxGp, kRdseedRdpid)},
+    {.key = 6, .sel = sel(By::Pfx, kRdrand)},
+    {.key = 7, .sel = sel(By::Pfx, kRdseedRdpid)},
 };
 constexpr Row kGrp9[] = {
     {.key = 0, .sel = sel(By::Reg, kGrp9Mem)},
     {.key = 3, .sel = sel(By::Reg, kGrp9Reg)},
 };
 
-// Grp15 (0F AE)
-constexpr Row kXsaveopt[] = {
-    {.key = 0, .op = Op::XSAVEOPT, .o = {Mxs}},
-    {.key = 1, .op = Op::INVALID},  // CLWB: not advertised
-    {.key = 2, .op = Op::INVALID},  // CLRSSBSY (CET)
-};
+// Grp15 (0F AE). Every form has a mandatory "no prefix": 66/F2/F3 select
+// other instructions (CLWB, CLFLUSHOPT, PTWRITE, the CET and WAITPKG
+// forms, RD/WRFSBASE), so a prefix on the others is #UD.
+template <Op kOp, Opd kM>
+inline constexpr Row kNoPfx[] = {{.key = 0, .op = kOp, .o = {kM}}};
 constexpr Row kClflush[] = {
-    {.key = 0, .op = Op::CLFLUSH, .o = {Mb}},
-    {.key = 1, .op = Op::CLFLUSHOPT, .o = {Mb}},
+    {.key = 0, .op = Op::CLFLUSH, .o = {Mcl}},
+    {.key = 1, .op = Op::CLFLUSHOPT, .o = {Mcl}},
 };
 constexpr Row kGrp15Mem[] = {
-    {.key = 0, .op = Op::FXSAVE, .o = {Mfx}}, {.key = 1, .op = Op::FXRSTOR, .o = {Mfx}},
-    {.key = 2, .op = Op::LDMXCSR, .o = {Md}}, {.key = 3, .op = Op::STMXCSR, .o = {Md}},
-    {.key = 4, .op = Op::XSAVE, .o = {Mxs}}, {.key = 5, .op = Op::XRSTOR, .o = {Mxs}},
-    {.key = 6, .sel = sel(By::PfxGp, kXsaveopt)},
-    {.key = 7, .sel = sel(By::PfxGp, kClflush)},
+    {.key = 0, .sel = sel(By::Pfx, kNoPfx<Op::FXSAVE, Mfx>)},
+    {.key = 1, .sel = sel(By::Pfx, kNoPfx<Op::FXRSTOR, Mfx>)},
+    {.key = 2, .sel = sel(By::Pfx, kNoPfx<Op::LDMXCSR, Md>)},
+    {.key = 3, .sel = sel(By::Pfx, kNoPfx<Op::STMXCSR, Md>)},
+    {.key = 4, .sel = sel(By::Pfx, kNoPfx<Op::XSAVE, Mxs>)},
+    {.key = 5, .sel = sel(By::Pfx, kNoPfx<Op::XRSTOR, Mxs>)},
+    {.key = 6, .sel = sel(By::Pfx, kNoPfx<Op::XSAVEOPT, Mxs>)},
+    {.key = 7, .sel = sel(By::Pfx, kClflush)},
 };
 constexpr Row kFences[] = {
     {.key = 5, .op = Op::LFENCE}, {.key = 6, .op = Op::MFENCE}, {.key = 7, .op = Op::SFENCE},
@@ -113,7 +126,7 @@ constexpr Row kGrp15RegPfx[] = {
 };
 constexpr Row kGrp15[] = {
     {.key = 0, .sel = sel(By::Reg, kGrp15Mem)},
-    {.key = 3, .sel = sel(By::PfxGp, kGrp15RegPfx)},
+    {.key = 3, .sel = sel(By::Pfx, kGrp15RegPfx)},
 };
 
 // Grp16 (0F 18): prefetch hints; /4-/7 and the register forms are reserved NOPs.
@@ -132,6 +145,21 @@ constexpr Row kGrpP[] = {
     {.key = 3, .op = Op::PREFETCH, .o = {Ev, Gv}},
 };
 
+// 0F 1A/1B (MPX's home): Zydis shows the memory operand, or ModRM.reg for
+// the register form.
+constexpr Row kHint1A[] = {
+    {.key = 0, .op = Op::PREFETCH, .o = {Mv}},
+    {.key = 3, .op = Op::PREFETCH, .o = {Gv}, .f = kModrm},
+};
+
+// 0F 1E (CET's home): in the register form Zydis takes 66/F2/F3 as
+// mandatory-prefix slots, so 66 does not change the (irrelevant) width.
+constexpr Row kHint1EReg[] = {{.key = 0, .n = 4, .op = Op::PREFETCH, .o = {Ev, Gv}}};
+constexpr Row kHint1E[] = {
+    {.key = 0, .op = Op::PREFETCH, .o = {Ev, Gv}},
+    {.key = 3, .sel = sel(By::Pfx, kHint1EReg)},
+};
+
 // F3 0F B8 POPCNT; 0F B8 alone is JMPE (IA-64): #UD.
 constexpr Row kB8[] = {{.key = 2, .op = Op::POPCNT, .o = {Gv, Ev}}};
 constexpr Row kBC[] = {{.key = 0, .op = Op::BSF, .o = {Gv, Ev}}, {.key = 2, .op = Op::TZCNT, .o = {Gv, Ev}}};
@@ -141,7 +169,7 @@ constexpr Row kGpRows[] = {
     {.key = 0x00, .sel = sel(By::Reg, kGrp6)},
     {.key = 0x01, .sel = sel(By::Mod, kGrp7)},
     {.key = 0x02, .op = Op::LAR, .o = {Gv, Evw}},
-    {.key = 0x03, .op = Op::LSL, .o = {Gv, Evw}},
+    {.key = 0x03, .op = Op::LSL, .o = {Gv, Ezw}},
     {.key = 0x05, .op = Op::SYSCALL},
     {.key = 0x06, .op = Op::CLTS},
     {.key = 0x07, .op = Op::SYSRET},
@@ -154,8 +182,9 @@ constexpr Row kGpRows[] = {
     // that have them). Zydis shows ModRM.reg as a second operand except
     // for 1A/1B; so do we, the handler ignores them.
     {.key = 0x19, .op = Op::PREFETCH, .o = {Ev, Gv}},
-    {.key = 0x1a, .n = 2, .op = Op::PREFETCH, .o = {Ev}},
-    {.key = 0x1c, .n = 3, .op = Op::PREFETCH, .o = {Ev, Gv}},
+    {.key = 0x1a, .n = 2, .sel = sel(By::Mod, kHint1A)},
+    {.key = 0x1c, .n = 2, .op = Op::PREFETCH, .o = {Ev, Gv}},
+    {.key = 0x1e, .sel = sel(By::Mod, kHint1E)},
     {.key = 0x1f, .op = Op::NOP, .o = {Ev, Gv}},
     {.key = 0x20, .op = Op::MOV_CR, .o = {Rn, Cd}, .f = kRegForm | kF64, .fix = fix_mov_cr},
     {.key = 0x21, .op = Op::MOV_DR, .o = {Rn, Dd}, .f = kRegForm | kF64, .fix = fix_mov_dr},
@@ -183,7 +212,7 @@ constexpr Row kGpRows[] = {
     {.key = 0xb4, .op = Op::LFS, .o = {Gv, Mp}}, {.key = 0xb5, .op = Op::LGS, .o = {Gv, Mp}},
     {.key = 0xb6, .op = Op::MOVZX, .o = {Gv, Eb}}, {.key = 0xb7, .op = Op::MOVZX, .o = {Gv, Ew}},
     {.key = 0xb8, .sel = sel(By::PfxGp, kB8)},
-    {.key = 0xb9, .op = Op::UD1, .o = {Gv, Ev}},
+    {.key = 0xb9, .op = Op::UD1, .o = {Gd, Ed}},
     {.key = 0xba, .sel = sel(By::Reg, kGrp8)},
     {.key = 0xbb, .op = Op::BTC, .o = {Ev, Gv}, .f = kLock},
     {.key = 0xbc, .sel = sel(By::PfxGp, kBC)},

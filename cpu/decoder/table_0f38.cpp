@@ -11,8 +11,15 @@ namespace {
 
 // ---- legacy 0F 38
 
-constexpr Row kF0[] = {{.key = 0, .op = Op::MOVBE, .o = {Gv, Mv}}, {.key = 3, .op = Op::CRC32, .o = {Gy, Eb}}};
-constexpr Row kF1[] = {{.key = 0, .op = Op::MOVBE, .o = {Mv, Gv}}, {.key = 3, .op = Op::CRC32, .o = {Gy, Ev}}};
+// MOVBE (66 = operand size) / F2 CRC32; F3 is #UD.
+constexpr Row kF0[] = {
+    {.key = 0, .op = Op::MOVBE, .o = {Gv, Mv}}, {.key = 2, .op = Op::INVALID},
+    {.key = 3, .op = Op::CRC32, .o = {Gy, Eb}},
+};
+constexpr Row kF1[] = {
+    {.key = 0, .op = Op::MOVBE, .o = {Mv, Gv}}, {.key = 2, .op = Op::INVALID},
+    {.key = 3, .op = Op::CRC32, .o = {Gy, Ev}},
+};
 constexpr Row kF6[] = {{.key = 1, .op = Op::ADCX, .o = {Gy, Ey}}, {.key = 2, .op = Op::ADOX, .o = {Gy, Ey}}};
 constexpr Row k82[] = {{.key = 1, .op = Op::INVPCID, .o = {Gn, Mdq}}};
 

@@ -10,12 +10,12 @@ namespace {
 
 constexpr Row k0A[] = {{.key = 1, .op = Op::ROUNDSS, .o = {Vx, Wss, Ib}}};
 constexpr Row k0B[] = {{.key = 1, .op = Op::ROUNDSD, .o = {Vx, Wsd, Ib}}};
-constexpr Row k14[] = {{.key = 1, .op = Op::PEXTRB, .o = {Eyb, Vx, Ib}}};
-constexpr Row k15[] = {{.key = 1, .op = Op::PEXTRW, .o = {Eyw, Vx, Ib}}};
+constexpr Row k14[] = {{.key = 1, .op = Op::PEXTRB, .o = {Edb, Vx, Ib}}};
+constexpr Row k15[] = {{.key = 1, .op = Op::PEXTRW, .o = {Edw, Vx, Ib}}};
 constexpr Row kPextrdq[] = {{.key = 0, .op = Op::PEXTRD, .o = {Ed, Vx, Ib}}, {.key = 1, .op = Op::PEXTRQ, .o = {Eq, Vx, Ib}}};
 constexpr Row k16[] = {{.key = 1, .sel = sel(By::W, kPextrdq)}};
-constexpr Row k17[] = {{.key = 1, .op = Op::EXTRACTPS, .o = {Eyd, Vx, Ib}}};
-constexpr Row k20[] = {{.key = 1, .op = Op::PINSRB, .o = {Vx, Eyb, Ib}}};
+constexpr Row k17[] = {{.key = 1, .op = Op::EXTRACTPS, .o = {Ed, Vx, Ib}}};
+constexpr Row k20[] = {{.key = 1, .op = Op::PINSRB, .o = {Vx, Edb, Ib}}};
 constexpr Row k21[] = {{.key = 1, .op = Op::INSERTPS, .o = {Vx, Wd, Ib}}};
 constexpr Row kPinsrdq[] = {{.key = 0, .op = Op::PINSRD, .o = {Vx, Ed, Ib}}, {.key = 1, .op = Op::PINSRQ, .o = {Vx, Eq, Ib}}};
 constexpr Row k22[] = {{.key = 1, .sel = sel(By::W, kPinsrdq)}};

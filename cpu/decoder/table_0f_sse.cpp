@@ -120,15 +120,15 @@ constexpr Row kC2[] = {
     {.key = 2, .op = Op::CMPSS, .o = {Vx, Wss, Ib}}, {.key = 3, .op = Op::CMPSD, .o = {Vx, Wsd, Ib}},
 };
 constexpr Row kC3[] = {{.key = 0, .op = Op::MOVNTI, .o = {My, Gy}}};
-constexpr Row kC4[] = {{.key = 0, .op = Op::PINSRW, .o = {Pq, Eyw, Ib}}, {.key = 1, .op = Op::PINSRW, .o = {Vx, Eyw, Ib}}};
-constexpr Row kC5[] = {{.key = 0, .op = Op::PEXTRW, .o = {Gy, Nq, Ib}}, {.key = 1, .op = Op::PEXTRW, .o = {Gy, Ux, Ib}}};
+constexpr Row kC4[] = {{.key = 0, .op = Op::PINSRW, .o = {Pq, Edw, Ib}}, {.key = 1, .op = Op::PINSRW, .o = {Vx, Edw, Ib}}};
+constexpr Row kC5[] = {{.key = 0, .op = Op::PEXTRW, .o = {Gd, Nq, Ib}}, {.key = 1, .op = Op::PEXTRW, .o = {Gd, Ux, Ib}}};
 constexpr Row kC6[] = {{.key = 0, .op = Op::SHUFPS, .o = {Vps, Wps, Ib}}, {.key = 1, .op = Op::SHUFPD, .o = {Vpd, Wpd, Ib}}};
 constexpr Row kD0[] = {{.key = 1, .op = Op::ADDSUBPD, .o = {Vpd, Wpd}}, {.key = 3, .op = Op::ADDSUBPS, .o = {Vps, Wps}}};
 constexpr Row kD6[] = {
     {.key = 1, .op = Op::MOVQ, .o = {Wq, Vx}}, {.key = 2, .op = Op::MOVQ2DQ, .o = {Vx, Nq}},
     {.key = 3, .op = Op::MOVDQ2Q, .o = {Pq, Ux}},
 };
-constexpr Row kD7[] = {{.key = 0, .op = Op::PMOVMSKB, .o = {Gy, Nq}}, {.key = 1, .op = Op::PMOVMSKB, .o = {Gy, Ux}}};
+constexpr Row kD7[] = {{.key = 0, .op = Op::PMOVMSKB, .o = {Gd, Nq}}, {.key = 1, .op = Op::PMOVMSKB, .o = {Gd, Ux}}};
 constexpr Row kE6[] = {
     {.key = 1, .op = Op::CVTTPD2DQ, .o = {Vx, Wpd}}, {.key = 2, .op = Op::CVTDQ2PD, .o = {Vx, Wq}},
     {.key = 3, .op = Op::CVTPD2DQ, .o = {Vx, Wpd}},

@@ -9,17 +9,20 @@ namespace petrel::decoder {
 
 namespace {
 
-// 90: NOP, PAUSE with F3; with REX.B it is XCHG r8, rAX like 91-97.
+// 90: NOP, and PAUSE with F3 (also with REX.B, as Zydis decodes it); with
+// REX.B and no F3 it is XCHG r8, rAX like 91-97.
 DecodeStatus fix_90(Ctx& c, DecodedInsn& d) {
-    if (d.opcode != 0x90 || c.rex_b()) return DecodeStatus::Ok;
-    d.nops = 0;
-    d.ops[0] = d.ops[1] = Operand{};
+    if (d.opcode != 0x90) return DecodeStatus::Ok;
     if (c.rep == 0xf3) {
         d.op = Op::PAUSE;
         c.rep_used = true;
-    } else {
+    } else if (!c.rex_b()) {
         d.op = Op::NOP;
+    } else {
+        return DecodeStatus::Ok;
     }
+    d.nops = 0;
+    d.ops[0] = d.ops[1] = Operand{};
     return DecodeStatus::Ok;
 }
 
@@ -124,7 +127,7 @@ constexpr Row kGrp11_C7[] = {{.key = 0, .op = Op::MOV, .o = {Ev, Iz}}};
 // 63: ARPL outside 64-bit mode, MOVSXD in it.
 constexpr Row k63[] = {
     {.key = 0, .op = Op::ARPL, .o = {Ew, Gw}},
-    {.key = 1, .op = Op::MOVSXD, .o = {Gv, Ez}},
+    {.key = 1, .op = Op::MOVSXD, .o = {Gv, Ezd}},  // with 66: r16, but m32
 };
 
 constexpr Row kRows[] = {

@@ -105,7 +105,7 @@ constexpr Row kDDMem[] = {
 constexpr Row kDDReg[] = {
     {.key = 0xc0, .n = 8, .op = Op::FFREE, .o = {STi}}, {.key = 0xc8, .n = 8, .op = Op::FXCH, .o = {STi}},
     {.key = 0xd0, .n = 8, .op = Op::FST, .o = {STi}}, {.key = 0xd8, .n = 8, .op = Op::FSTP, .o = {STi}},
-    {.key = 0xe0, .n = 8, .op = Op::FUCOM, .o = {STi}}, {.key = 0xe8, .n = 8, .op = Op::FUCOMP, .o = {STi}},
+    {.key = 0xe0, .n = 8, .op = Op::FUCOM, .o = {STi}}, {.key = 0xe8, .n = 8, .op = Op::FUCOMP, .o = {ST0, STi}},
 };
 
 constexpr Row kDEMem[] = {

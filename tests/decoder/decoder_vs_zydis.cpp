@@ -175,7 +175,9 @@ struct Allowed {
     const char* why;
 };
 constexpr Allowed kAllowed[] = {
-    {"", ""},  // (placeholder; the list below is filled as classes are justified)
+    {"zydis-quirk r13d base", "Zydis 4.0 misreports [disp32] (SIB base 101, mod 00, REX.B, 67) as [r13d]"},
+    {"validity: ours Invalid, zydis salc",
+     "D6 (SALC) is reserved in the SDM's opcode map and has no operation id: we raise #UD"},
 };
 
 bool allowed(const std::string& key) {
@@ -265,16 +267,28 @@ std::string compare_operand(const DecodedInsn& d, int i, const ZydisDecodedInstr
                                : d.mem_base == kRipReg ? (d.addrsize == 4 ? "eip" : "rip")
                                                        : gpr_name(d.mem_base, d.addrsize);
             std::string zbase = z.mem.base == ZYDIS_REGISTER_NONE ? "none" : ZydisRegisterGetString(z.mem.base);
-            if (base != zbase) return "mem-base";
+            if (base != zbase) {
+                // Zydis 4.0, 64-bit mode with 67: SIB base 101 + REX.B with
+                // mod 00 is disp32 without a base (SDM vol. 2 table 2-5 and
+                // its note on REX.B), but Zydis reports base r13d and drops
+                // the displacement it did consume.
+                if (zi.machine_mode == ZYDIS_MACHINE_MODE_LONG_64 && d.addrsize == 4 && d.mem_base == kNoReg &&
+                    z.mem.base == ZYDIS_REGISTER_R13D)
+                    return "zydis-quirk r13d base";
+                return "mem-base";
+            }
             std::string index = d.mem_index == kNoReg ? "none" : gpr_name(d.mem_index, d.addrsize);
             std::string zindex = z.mem.index == ZYDIS_REGISTER_NONE ? "none" : ZydisRegisterGetString(z.mem.index);
             if (index != zindex) return "mem-index";
             if (d.mem_index != kNoReg && d.mem_scale != z.mem.scale) return "mem-scale";
             const int64_t zdisp = z.mem.disp.has_displacement ? z.mem.disp.value : 0;
             if ((static_cast<uint64_t>(d.disp ^ zdisp) & mask(d.addrsize)) != 0) return "mem-disp";
+            // LEA computes an address: no segment, no access (Zydis "agen").
+            if (z.mem.type == ZYDIS_MEMOP_TYPE_AGEN) return o.size == 0 ? "" : "size";
             if (d.mem_seg > GS || kSegNames[d.mem_seg] != std::string(ZydisRegisterGetString(z.mem.segment)))
                 return "mem-segment";
-            if (z.mem.type == ZYDIS_MEMOP_TYPE_AGEN) return o.size == 0 ? "" : "size";
+            // FXSAVE/XSAVE areas are larger than Operand::size can say: 0.
+            if (o.size == 0 && z.size > 255 * 8) return "";
             if (o.size * 8u != z.size) return "size";
             return "";
         }
@@ -370,14 +384,18 @@ unsigned compare_one(const Oracle& z, const uint8_t* b, size_t avail, Counts& n,
         return d.length;
     }
     if (skip_operands(d)) return d.length;
-    if (d.nops != zi.operand_count_visible) {
+    // BLENDVPS/BLENDVPD/PBLENDVB: we list <XMM0> (the SDM's syntax names
+    // it), Zydis hides it.
+    const bool xmm0_extra = (d.op == Op::BLENDVPS || d.op == Op::BLENDVPD || d.op == Op::PBLENDVB) && d.nops == 3 &&
+                            d.ops[2].kind == OpKind::Xmm && d.ops[2].reg == 0;
+    if (d.nops - (xmm0_extra ? 1 : 0) != zi.operand_count_visible) {
         mismatch("operand count: " + zm);
         return d.length;
     }
-    for (int i = 0; i < d.nops; ++i) {
+    for (int i = 0; i < zi.operand_count_visible; ++i) {
         const std::string what = compare_operand(d, i, zi, zo[i]);
         if (!what.empty()) {
-            mismatch("operand " + std::to_string(i) + " " + what + ": " + zm);
+            mismatch(what.rfind("zydis-quirk", 0) == 0 ? what : "operand " + std::to_string(i) + " " + what + ": " + zm);
             break;
         }
     }
