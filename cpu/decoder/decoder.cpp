@@ -305,9 +305,20 @@ unsigned prefix_key(const Ctx& c) {
     return c.p66 ? 1 : 0;
 }
 
-// Follows selectors down to an instruction row (nullptr: #UD).
+// A row that stands in for a missing mandatory-prefix variant, only to
+// give the (invalid) instruction its length: any real row of the cell.
+const Row* shape_row(const Sel& s) {
+    for (unsigned i = 0; i < s.count; ++i)
+        if (s.rows[i].op != Op::INVALID || s.rows[i].sel.by != By::None) return &s.rows[i];
+    return nullptr;
+}
+
+// Follows selectors down to an instruction row. nullptr: no such
+// instruction (#UD at once). A row may come back with c.ud set: a
+// mandatory-prefix variant that does not exist, which still has the shape
+// of its cell, so the length is known and a length over 15 is #GP rather
+// than #UD (this is where Zydis draws the line as well).
 const Row* resolve_row(Ctx& c, const Row* r, unsigned opcode_byte) {
-    (void)opcode_byte;
     while (r && r->sel.by != By::None) {
         if ((r->f & kI64) && c.m64) return nullptr;
         if ((r->f & kO64) && !c.m64) return nullptr;
@@ -331,9 +342,20 @@ const Row* resolve_row(Ctx& c, const Row* r, unsigned opcode_byte) {
                 const Row* hit = find_row(s.rows, s.count, key);
                 if (!hit && s.by == By::PfxGp) {
                     hit = find_row(s.rows, s.count, 0);
-                } else if (hit) {
+                    key = 0;  // the prefix keeps its legacy meaning
+                }
+                if (hit && hit->op == Op::INVALID && hit->sel.by == By::None) hit = nullptr;
+                if (hit) {
+                    // A mandatory prefix is not an operand-size prefix; with
+                    // F2/F3 mandatory, a 66 is ignored as well.
                     if (key == 1 && !(hit->f & kOs66)) c.pfx66_used = true;
-                    if (key >= 2) c.rep_used = true;
+                    if (key >= 2) {
+                        c.rep_used = true;
+                        if (s.by == By::Pfx && !(hit->f & kOs66)) c.pfx66_used = true;
+                    }
+                } else {
+                    c.ud = true;
+                    hit = shape_row(s);
                 }
                 r = hit;
                 continue;
@@ -342,12 +364,14 @@ const Row* resolve_row(Ctx& c, const Row* r, unsigned opcode_byte) {
         r = find_row(s.rows, s.count, key);
     }
     if (r && r->op == Op::INVALID) return nullptr;
+    if (r && (((r->f & kI64) && c.m64) || ((r->f & kO64) && !c.m64))) return nullptr;
     return r;
 }
 
 unsigned operand_size(const Ctx& c, const Row& r) {
     const bool p66 = c.p66 && !c.pfx66_used;
     if (c.vex) return c.m64 && c.vex_w ? 8 : 4;
+    if (r.f & kNat) return c.m64 ? 8 : 4;
     if (c.m64) {
         if (r.f & kF64) return 8;
         if (r.f & kDef64) return c.rex_w() ? 8 : p66 ? 2 : 8;
@@ -360,13 +384,7 @@ unsigned operand_size(const Ctx& c, const Row& r) {
     return ((c.mode == CodeMode::Bits16) != p66) ? 2 : 4;
 }
 
-bool lockable(const DecodedInsn& d, const Row& r) {
-    return (r.f & kLock) && d.nops > 0 && d.ops[0].kind == OpKind::Mem;
-}
-
 void finish_row(Ctx& c, DecodedInsn& d, const Row& r) {
-    if ((r.f & kI64) && c.m64) invalid();
-    if ((r.f & kO64) && !c.m64) invalid();
     d.op = r.op;
     c.os = static_cast<uint8_t>(operand_size(c, r));
 
@@ -376,23 +394,33 @@ void finish_row(Ctx& c, DecodedInsn& d, const Row& r) {
         if (o.am == Am::M) any_mem_only = true;
         if (reg_only(o.am)) any_reg_only = true;
     }
+    // When an invalid encoding is also longer than 15 bytes, which fault
+    // wins depends on how far decoding gets before it knows. Ours, which is
+    // Zydis' order: no instruction for the opcode, ModRM.reg or the mod
+    // form, or (c.ud) a missing mandatory-prefix variant of a cell: #UD
+    // once the ModRM byte is read; LOCK on a form that does not take it:
+    // #UD only after the whole instruction (SIB, displacement, immediates)
+    // fits in 15 bytes.
+    bool reg_form = true;
     if (modrm) {
         read_modrm(c);
-        const bool reg_form = c.mod == 3 || (r.f & kRegForm);
+        reg_form = c.mod == 3 || (r.f & kRegForm);
         if (any_mem_only && reg_form) invalid();
-        if (any_reg_only && !reg_form && !(r.f & kRegForm)) invalid();
+        if (any_reg_only && !reg_form) invalid();
+    }
+    if (c.ud) invalid();
+    // LOCK: only lockable operations, and only with a memory destination.
+    if (c.lock && !((r.f & kLock) && (r.o[0].am == Am::E || r.o[0].am == Am::M) && !reg_form)) c.bad_lock = true;
+    if (modrm && !reg_form) {
         bool uses_rm_mem = false;
         for (const Opd& o : r.o)
             if (o.am == Am::E || o.am == Am::M || o.am == Am::Q || o.am == Am::W) uses_rm_mem = true;
-        if (!reg_form && (uses_rm_mem || (r.f & kModrm))) {
-            c.is_mem = true;
-            if (c.as == 2) parse_mem16(c, d);
-            else parse_mem32_64(c, d);
-        } else if (!reg_form) {
-            // A memory ModRM on a row whose operands are all registers
-            // (after kRegForm) cannot happen; keep the bytes honest anyway.
-            invalid();
-        }
+        // A memory ModRM on a row whose operands are all registers (after
+        // kModrm rows, which name none) is #UD.
+        if (!uses_rm_mem && !(r.f & kModrm)) invalid();
+        c.is_mem = true;
+        if (c.as == 2) parse_mem16(c, d);
+        else parse_mem32_64(c, d);
     }
 
     for (int k = 0; k < 4 && r.o[k].am != Am::None; ++k) d.ops[d.nops++] = decode_operand(c, d, r.o[k]);
@@ -406,17 +434,24 @@ void finish_row(Ctx& c, DecodedInsn& d, const Row& r) {
                 r.o[0].am == Am::O || r.o[0].am == Am::M)) {
         d.opsize = 1;
     }
+    // Instructions of only 32/64-bit forms (Gy, Ey, Gn...) report that width.
+    // (CRC32 Gy, Ev is sized by its source.)
+    bool v_operand = false;
+    for (const Opd& o : r.o)
+        if (o.sz == Sz::v || (o.sz == Sz::b && (o.am == Am::E || o.am == Am::G))) v_operand = true;
+    if (d.nops > 0 && (d.ops[0].kind == OpKind::Gpr || d.ops[0].kind == OpKind::Mem) &&
+        (r.o[0].sz == Sz::y || r.o[0].sz == Sz::n) && !v_operand)
+        d.opsize = d.ops[0].size;
     if (r.f & kCc) d.cond = d.opcode & 15;
     else d.cond = r.cond;
 
-    if (c.lock && !lockable(d, r)) invalid();
 }
+
+
 
 // ---- VEX (BMI1/BMI2)
 
 void decode_vex(Ctx& c, DecodedInsn& d, uint8_t first) {
-    // Legacy 66/F2/F3/LOCK or REX before VEX are #UD.
-    if (c.p66 || c.rep || c.lock || c.rex) invalid();
     const uint8_t b1 = next_byte(c);
     unsigned map = 1, pp, R, X = 1, B = 1;
     if (first == 0xc5) {
@@ -458,12 +493,19 @@ void decode_vex(Ctx& c, DecodedInsn& d, uint8_t first) {
     c.p66 = false;
     c.rep = 0;
     if (!r) invalid();
-    if (c.vex_l) invalid();  // every BMI instruction is L0
+    if (c.vex_l) c.ud = true;  // every BMI instruction is L0
     bool uses_vvvv = false;
     for (const Opd& o : r->o)
         if (o.am == Am::B) uses_vvvv = true;
-    if (!uses_vvvv && vvvv_raw != 0) invalid();
+    if (!uses_vvvv && vvvv_raw != 0) c.ud = true;
     finish_row(c, d, *r);
+}
+
+// EVEX (62 as an escape): no AVX-512 here; #UD once its three payload
+// bytes are there.
+[[noreturn]] void decode_evex(Ctx& c) {
+    need(c, 3);
+    invalid();
 }
 
 DecodeStatus decode_impl(Ctx& c, DecodedInsn& d) {
@@ -497,15 +539,13 @@ DecodeStatus decode_impl(Ctx& c, DecodedInsn& d) {
     c.as = c.m64 ? (c.p67 ? 4 : 8) : ((c.mode == CodeMode::Bits16) != c.p67) ? 2 : 4;
     d.addrsize = c.as;
 
-    // VEX / EVEX escapes.
+    // VEX / EVEX escapes (the next byte is looked at in every mode).
     if (b == 0xc4 || b == 0xc5 || b == 0x62) {
-        bool escape = c.m64;
-        if (!escape) {
-            need(c, 1);
-            escape = (c.bytes[c.pos] >> 6) == 3;
-        }
-        if (escape) {
-            if (b == 0x62) invalid();  // EVEX: no AVX-512
+        need(c, 1);
+        if (c.m64 || (c.bytes[c.pos] >> 6) == 3) {
+            // Legacy 66/F2/F3/LOCK or REX before VEX/EVEX are #UD.
+            if (c.p66 || c.rep || c.lock || c.rex) invalid();
+            if (b == 0x62) decode_evex(c);
             decode_vex(c, d, b);
             return DecodeStatus::Ok;
         }
@@ -527,6 +567,7 @@ DecodeStatus decode_impl(Ctx& c, DecodedInsn& d) {
     const Row* r = resolve_row(c, t->at(b), b);
     if (!r) invalid();
     finish_row(c, d, *r);
+    if (c.bad_lock) invalid();
     if (r->fix) {
         DecodeStatus st = r->fix(c, d);
         if (st != DecodeStatus::Ok) return st;

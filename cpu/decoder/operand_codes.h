@@ -97,7 +97,8 @@ enum RowFlag : uint16_t {
     kModrm = 1 << 7,   // has a ModRM byte though no operand names it (NOP Ev hints, UD0)
     kNoRex = 1 << 8,   // REX.W does not widen (it still selects registers)
     kRegForm = 1 << 9, // ModRM.mod is ignored: always the register form, no SIB/displacement (MOV CR/DR)
-    kOs66 = 1 << 10,   // reached through By::Pfx key 66, the 66 still sets the operand size (RDRAND r16)
+    kOs66 = 1 << 10,   // reached through a mandatory prefix, a 66 still sets the operand size (RDRAND r16)
+    kNat = 1 << 11,    // operand size 32, or 64 in 64-bit mode, whatever the prefixes (MOV CR/DR)
 };
 
 struct Row;

@@ -153,8 +153,12 @@ constexpr Row kHint1A[] = {
 };
 
 // 0F 1E (CET's home): in the register form Zydis takes 66/F2/F3 as
-// mandatory-prefix slots, so 66 does not change the (irrelevant) width.
-constexpr Row kHint1EReg[] = {{.key = 0, .n = 4, .op = Op::PREFETCH, .o = {Ev, Gv}}};
+// mandatory-prefix slots: 66 alone does not change the (irrelevant) width,
+// with F2/F3 it does.
+constexpr Row kHint1EReg[] = {
+    {.key = 0, .n = 2, .op = Op::PREFETCH, .o = {Ev, Gv}},
+    {.key = 2, .n = 2, .op = Op::PREFETCH, .o = {Ev, Gv}, .f = kOs66},
+};
 constexpr Row kHint1E[] = {
     {.key = 0, .op = Op::PREFETCH, .o = {Ev, Gv}},
     {.key = 3, .sel = sel(By::Pfx, kHint1EReg)},
@@ -186,10 +190,10 @@ constexpr Row kGpRows[] = {
     {.key = 0x1c, .n = 2, .op = Op::PREFETCH, .o = {Ev, Gv}},
     {.key = 0x1e, .sel = sel(By::Mod, kHint1E)},
     {.key = 0x1f, .op = Op::NOP, .o = {Ev, Gv}},
-    {.key = 0x20, .op = Op::MOV_CR, .o = {Rn, Cd}, .f = kRegForm | kF64, .fix = fix_mov_cr},
-    {.key = 0x21, .op = Op::MOV_DR, .o = {Rn, Dd}, .f = kRegForm | kF64, .fix = fix_mov_dr},
-    {.key = 0x22, .op = Op::MOV_CR, .o = {Cd, Rn}, .f = kRegForm | kF64, .fix = fix_mov_cr},
-    {.key = 0x23, .op = Op::MOV_DR, .o = {Dd, Rn}, .f = kRegForm | kF64, .fix = fix_mov_dr},
+    {.key = 0x20, .op = Op::MOV_CR, .o = {Rn, Cd}, .f = kRegForm | kNat, .fix = fix_mov_cr},
+    {.key = 0x21, .op = Op::MOV_DR, .o = {Rn, Dd}, .f = kRegForm | kNat, .fix = fix_mov_dr},
+    {.key = 0x22, .op = Op::MOV_CR, .o = {Cd, Rn}, .f = kRegForm | kNat, .fix = fix_mov_cr},
+    {.key = 0x23, .op = Op::MOV_DR, .o = {Dd, Rn}, .f = kRegForm | kNat, .fix = fix_mov_dr},
     {.key = 0x30, .op = Op::WRMSR}, {.key = 0x31, .op = Op::RDTSC},
     {.key = 0x32, .op = Op::RDMSR}, {.key = 0x33, .op = Op::RDPMC},
     {.key = 0x34, .op = Op::SYSENTER}, {.key = 0x35, .op = Op::SYSEXIT},

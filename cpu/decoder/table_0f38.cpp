@@ -88,7 +88,7 @@ constexpr Row kRows[] = {
     // general purpose
     {.key = 0xf0, .sel = sel(By::PfxGp, kF0)},
     {.key = 0xf1, .sel = sel(By::PfxGp, kF1)},
-    {.key = 0xf6, .sel = sel(By::PfxGp, kF6)},
+    {.key = 0xf6, .sel = sel(By::Pfx, kF6)},  // 66 ADCX, F3 ADOX (66 then ignored)
 };
 
 // ---- VEX 0F 38 (BMI1, BMI2); the prefix key is VEX.pp
