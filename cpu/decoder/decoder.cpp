@@ -5,12 +5,16 @@
 // opcode. What each opcode is lives in the tables, one sparse constexpr list
 // of rows per map, written in the SDM's notation (operand_codes.h):
 //   table_onebyte.cpp  one-byte map and its groups (Grp1-5, 11)
-//   table_0f.cpp       0F map: system, GP, and the MMX/SSE space with its
-//                      mandatory-prefix variants; Grp6-9, 12-16
-//   table_0f38.cpp     0F 38 map (SSSE3/SSE4 and MOVBE/CRC32/ADX), VEX BMI
-//   table_0f3a.cpp     0F 3A map, VEX RORX
+//   table_0f.cpp       0F map, system and general-purpose rows; Grp6-9,
+//                      15, 16 and the hint-NOP space
+//   table_0f_sse.cpp   0F map, MMX/SSE rows by mandatory prefix; Grp12-14
+//                      (sse_patterns.h: the recurring prefix patterns)
+//   table_0f38.cpp     0F 38 map (SSSE3/SSE4/AES, MOVBE/CRC32/ADX/INVPCID),
+//                      VEX 0F 38 (BMI1/BMI2)
+//   table_0f3a.cpp     0F 3A map (SSE4/AES/PCLMUL), VEX 0F 3A (RORX)
 //   table_x87.cpp      D8-DF: memory forms by ModRM.reg, register forms by
 //                      the whole ModRM byte
+//   format.cpp         format_insn, a small disassembler for traces
 // A row either describes an instruction (op, up to four operand codes,
 // attribute flags) or defers to a sub-table through a selector: ModRM.reg
 // (groups), mod (memory vs register form), ModRM.rm, the mandatory prefix,
@@ -37,6 +41,10 @@
 // - Near branches in 64-bit mode have operand size 64 whatever 66 says:
 //   Intel's behaviour (AMD honours 66), which is also what Zydis does in its
 //   default mode. So kF64 rows report opsize 8.
+// - Operand widths follow Zydis where the SDM leaves room (the oracle test
+//   compares them): the hint NOPs show ModRM.reg as a second operand, LSL's
+//   register source is r32 with REX.W, PEXTRW/PINSRW/PMOVMSKB use r32,
+//   MOVSXD with 66 reads m32 or r16, FUCOMP lists ST(0).
 // - The 0F map's MMX/SSE rows are selected by the mandatory prefix: the last
 //   of F2/F3 if any, otherwise 66. A missing variant is #UD (By::Pfx). The
 //   few general-purpose opcodes that use F3/F2 to pick a different
@@ -51,9 +59,17 @@
 //   Hint spaces that are NOPs on CPUs without the feature stay NOP/PREFETCH
 //   (0F 18-1F, 0F 0D).
 //
+// - Faults: #UD for an encoding with no row (opcode, group member, mod
+//   form) is decided before its SIB/displacement/immediates are read; a
+//   missing mandatory-prefix variant once its ModRM is read; LOCK misuse
+//   only after the whole instruction. So an invalid encoding that also runs
+//   past 15 bytes is TooLong or Invalid by that order (the SDM gives none;
+//   it is Zydis' order too).
+//
 // Invariants: decode() reads at most 15 bytes and never past avail; it
 // returns NeedMore only when the instruction does not end within avail (and
-// 15); TooLong when it would need a 16th byte.
+// 15); TooLong when it would need a 16th byte. Invalid encodings unwind the
+// engine with a small exception (Fail), caught in decode().
 #include <cstring>
 
 #include "cpu/decoder/context.h"
@@ -198,11 +214,9 @@ bool is_modrm_method(Am am) {
 
 bool reg_only(Am am) { return am == Am::R || am == Am::N || am == Am::U; }
 
-uint64_t read_imm(Ctx& c, unsigned bytes, bool sign, unsigned to) {
-    uint64_t v = read_le(c, bytes);
-    if (sign) v = sext(v, bytes);
-    (void)to;
-    return v;
+uint64_t read_imm(Ctx& c, unsigned bytes, bool sign) {
+    const uint64_t v = read_le(c, bytes);
+    return sign ? sext(v, bytes) : v;
 }
 
 void put_imm(Ctx& c, DecodedInsn& d, uint64_t v) {
@@ -249,7 +263,7 @@ Operand decode_operand(Ctx& c, DecodedInsn& d, const Opd& o) {
                 case Sz::v: bytes = c.os; break;  // MOV r64, imm64
                 default: bytes = w; break;
             }
-            put_imm(c, d, read_imm(c, bytes, sign, size));
+            put_imm(c, d, read_imm(c, bytes, sign));
             return Operand{OpKind::Imm, static_cast<uint8_t>(size), 0};
         }
         case Am::J: {
