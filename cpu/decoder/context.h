@@ -34,6 +34,7 @@ struct Ctx {
     bool pfx66_used = false;      // 66 consumed as a mandatory prefix
     bool rep_used = false;        // F2/F3 consumed as a mandatory prefix
     unsigned nimm = 0;            // immediates read so far
+    DecodeStatus err = DecodeStatus::Ok;  // the first error met (sticky)
     bool ud = false;              // #UD known before the ModRM: raised once the ModRM is read
     bool bad_lock = false;        // LOCK where it is #UD: raised once the whole instruction is read
 

@@ -18,7 +18,7 @@
 // A row either describes an instruction (op, up to four operand codes,
 // attribute flags) or defers to a sub-table through a selector: ModRM.reg
 // (groups), mod (memory vs register form), ModRM.rm, the mandatory prefix,
-// REX.W, the mode, VEX.L. Irregular encodings get a named fixup function on
+// REX.W, the mode. Irregular encodings get a named fixup function on
 // their row, run once the operands are decoded (NOP/PAUSE/XCHG at 90, MOV CR
 // register checks...).
 //
@@ -68,8 +68,10 @@
 //
 // Invariants: decode() reads at most 15 bytes and never past avail; it
 // returns NeedMore only when the instruction does not end within avail (and
-// 15); TooLong when it would need a 16th byte. Invalid encodings unwind the
-// engine with a small exception (Fail), caught in decode().
+// 15); TooLong when it would need a 16th byte. Errors are sticky in
+// Ctx::err: the first one stands, reads after it return zeros without
+// touching the bytes, and each step checks err before it uses what it
+// read (no exceptions: NeedMore at a page end and #UD must stay cheap).
 #include <cstring>
 
 #include "cpu/decoder/context.h"
@@ -84,24 +86,27 @@ namespace {
 
 constexpr size_t kMaxLength = 15;
 
-struct Fail {
-    DecodeStatus st;
-};
+// Records the first error; returns false so callers can `return fail(...)`.
+inline bool fail(Ctx& c, DecodeStatus st) {
+    if (c.err == DecodeStatus::Ok) c.err = st;
+    return false;
+}
 
-// Makes sure n more bytes are there (throws Fail otherwise: a decoder error
-// is a value, the exception only unwinds the engine's few frames).
-inline void need(const Ctx& c, size_t n) {
-    if (c.pos + n > kMaxLength) throw Fail{DecodeStatus::TooLong};
-    if (c.pos + n > c.avail) throw Fail{DecodeStatus::NeedMore};
+// Are n more bytes there? (If not: TooLong past 15 bytes, else NeedMore.)
+inline bool need(Ctx& c, size_t n) {
+    if (c.err != DecodeStatus::Ok) return false;
+    if (c.pos + n > kMaxLength) return fail(c, DecodeStatus::TooLong);
+    if (c.pos + n > c.avail) return fail(c, DecodeStatus::NeedMore);
+    return true;
 }
 
 inline uint8_t next_byte(Ctx& c) {
-    need(c, 1);
+    if (!need(c, 1)) return 0;
     return c.bytes[c.pos++];
 }
 
 inline uint64_t read_le(Ctx& c, unsigned n) {
-    need(c, n);
+    if (!need(c, n)) return 0;
     uint64_t v = 0;
     for (unsigned k = 0; k < n; ++k) v |= uint64_t{c.bytes[c.pos + k]} << (8 * k);
     c.pos += n;
@@ -114,7 +119,7 @@ inline uint64_t sext(uint64_t v, unsigned bytes) {
     return static_cast<uint64_t>(static_cast<int64_t>(v << sh) >> sh);
 }
 
-[[noreturn]] inline void invalid() { throw Fail{DecodeStatus::Invalid}; }
+inline bool invalid(Ctx& c) { return fail(c, DecodeStatus::Invalid); }
 
 Operand gpr(const Ctx& c, unsigned n, unsigned size) {
     Operand o{OpKind::Gpr, static_cast<uint8_t>(size), static_cast<uint8_t>(n)};
@@ -303,7 +308,7 @@ bool row_needs_modrm(const Row& r) {
 }
 
 void read_modrm(Ctx& c) {
-    if (c.has_modrm) return;
+    if (c.has_modrm || c.err != DecodeStatus::Ok) return;
     c.modrm = next_byte(c);
     c.has_modrm = true;
     c.mod = c.modrm >> 6;
@@ -346,7 +351,6 @@ const Row* resolve_row(Ctx& c, const Row* r, unsigned opcode_byte) {
             case By::Modrm: read_modrm(c); key = c.modrm; break;
             case By::W: key = c.rex_w() ? 1 : 0; break;
             case By::Mode: key = c.m64 ? 1 : 0; break;
-            case By::VexL: key = c.vex_l; break;
             case By::X87: {
                 read_modrm(c);
                 return x87_row(opcode_byte - 0xd8, c.modrm);
@@ -398,7 +402,7 @@ unsigned operand_size(const Ctx& c, const Row& r) {
     return ((c.mode == CodeMode::Bits16) != p66) ? 2 : 4;
 }
 
-void finish_row(Ctx& c, DecodedInsn& d, const Row& r) {
+bool finish_row(Ctx& c, DecodedInsn& d, const Row& r) {
     d.op = r.op;
     c.os = static_cast<uint8_t>(operand_size(c, r));
 
@@ -418,11 +422,12 @@ void finish_row(Ctx& c, DecodedInsn& d, const Row& r) {
     bool reg_form = true;
     if (modrm) {
         read_modrm(c);
+        if (c.err != DecodeStatus::Ok) return false;
         reg_form = c.mod == 3 || (r.f & kRegForm);
-        if (any_mem_only && reg_form) invalid();
-        if (any_reg_only && !reg_form) invalid();
+        if (any_mem_only && reg_form) return invalid(c);
+        if (any_reg_only && !reg_form) return invalid(c);
     }
-    if (c.ud) invalid();
+    if (c.ud) return invalid(c);
     // LOCK: only lockable operations, and only with a memory destination.
     if (c.lock && !((r.f & kLock) && (r.o[0].am == Am::E || r.o[0].am == Am::M) && !reg_form)) c.bad_lock = true;
     if (modrm && !reg_form) {
@@ -431,13 +436,14 @@ void finish_row(Ctx& c, DecodedInsn& d, const Row& r) {
             if (o.am == Am::E || o.am == Am::M || o.am == Am::Q || o.am == Am::W) uses_rm_mem = true;
         // A memory ModRM on a row whose operands are all registers (after
         // kModrm rows, which name none) is #UD.
-        if (!uses_rm_mem && !(r.f & kModrm)) invalid();
+        if (!uses_rm_mem && !(r.f & kModrm)) return invalid(c);
         c.is_mem = true;
         if (c.as == 2) parse_mem16(c, d);
         else parse_mem32_64(c, d);
     }
 
     for (int k = 0; k < 4 && r.o[k].am != Am::None; ++k) d.ops[d.nops++] = decode_operand(c, d, r.o[k]);
+    if (c.err != DecodeStatus::Ok) return false;
 
     // Operation width: 1 for byte forms, else the operand size.
     d.opsize = c.os;
@@ -458,14 +464,14 @@ void finish_row(Ctx& c, DecodedInsn& d, const Row& r) {
         d.opsize = d.ops[0].size;
     if (r.f & kCc) d.cond = d.opcode & 15;
     else d.cond = r.cond;
-
+    return true;
 }
 
 
 
 // ---- VEX (BMI1/BMI2)
 
-void decode_vex(Ctx& c, DecodedInsn& d, uint8_t first) {
+bool decode_vex(Ctx& c, DecodedInsn& d, uint8_t first) {
     const uint8_t b1 = next_byte(c);
     unsigned map = 1, pp, R, X = 1, B = 1;
     if (first == 0xc5) {
@@ -495,10 +501,12 @@ void decode_vex(Ctx& c, DecodedInsn& d, uint8_t first) {
         // ignored (R and X are 1: they are the bits that made this VEX).
         c.vvvv &= 7;
     }
+    if (c.err != DecodeStatus::Ok) return false;
     const MapTable* t = map == 2 ? &kVex0F38Map : map == 3 ? &kVex0F3AMap : nullptr;
-    if (!t) invalid();
+    if (!t) return invalid(c);
     d.map = static_cast<uint8_t>(map);
     d.opcode = next_byte(c);
+    if (c.err != DecodeStatus::Ok) return false;
     // The tables key VEX rows by pp through By::Pfx: present it as the
     // legacy prefix it replaces.
     c.p66 = pp == 1;
@@ -506,20 +514,21 @@ void decode_vex(Ctx& c, DecodedInsn& d, uint8_t first) {
     const Row* r = resolve_row(c, t->at(d.opcode), d.opcode);
     c.p66 = false;
     c.rep = 0;
-    if (!r) invalid();
+    if (c.err != DecodeStatus::Ok) return false;
+    if (!r) return invalid(c);
     if (c.vex_l) c.ud = true;  // every BMI instruction is L0
     bool uses_vvvv = false;
     for (const Opd& o : r->o)
         if (o.am == Am::B) uses_vvvv = true;
     if (!uses_vvvv && vvvv_raw != 0) c.ud = true;
-    finish_row(c, d, *r);
+    return finish_row(c, d, *r);
 }
 
 // EVEX (62 as an escape): no AVX-512 here; #UD once its three payload
 // bytes are there.
-[[noreturn]] void decode_evex(Ctx& c) {
-    need(c, 3);
-    invalid();
+bool decode_evex(Ctx& c) {
+    if (!need(c, 3)) return false;
+    return invalid(c);
 }
 
 DecodeStatus decode_impl(Ctx& c, DecodedInsn& d) {
@@ -527,6 +536,7 @@ DecodeStatus decode_impl(Ctx& c, DecodedInsn& d) {
     uint8_t b;
     for (;;) {
         b = next_byte(c);
+        if (c.err != DecodeStatus::Ok) return c.err;
         switch (b) {
             case 0x26: case 0x2e: case 0x36: case 0x3e:
                 // ES/CS/SS/DS overrides do nothing in 64-bit mode (not even
@@ -555,13 +565,13 @@ DecodeStatus decode_impl(Ctx& c, DecodedInsn& d) {
 
     // VEX / EVEX escapes (the next byte is looked at in every mode).
     if (b == 0xc4 || b == 0xc5 || b == 0x62) {
-        need(c, 1);
+        if (!need(c, 1)) return c.err;
         if (c.m64 || (c.bytes[c.pos] >> 6) == 3) {
             // Legacy 66/F2/F3/LOCK or REX before VEX/EVEX are #UD.
-            if (c.p66 || c.rep || c.lock || c.rex) invalid();
-            if (b == 0x62) decode_evex(c);
-            decode_vex(c, d, b);
-            return DecodeStatus::Ok;
+            if (c.p66 || c.rep || c.lock || c.rex) invalid(c);
+            else if (b == 0x62) decode_evex(c);
+            else decode_vex(c, d, b);
+            return c.err;
         }
     }
 
@@ -577,15 +587,14 @@ DecodeStatus decode_impl(Ctx& c, DecodedInsn& d) {
             b = next_byte(c);
         }
     }
+    if (c.err != DecodeStatus::Ok) return c.err;
     d.opcode = b;
     const Row* r = resolve_row(c, t->at(b), b);
-    if (!r) invalid();
-    finish_row(c, d, *r);
-    if (c.bad_lock) invalid();
-    if (r->fix) {
-        DecodeStatus st = r->fix(c, d);
-        if (st != DecodeStatus::Ok) return st;
-    }
+    if (c.err != DecodeStatus::Ok) return c.err;
+    if (!r) return DecodeStatus::Invalid;
+    if (!finish_row(c, d, *r)) return c.err;
+    if (c.bad_lock) return DecodeStatus::Invalid;
+    if (r->fix) return r->fix(c, d);
     return DecodeStatus::Ok;
 }
 
@@ -598,12 +607,7 @@ DecodeStatus decode(const uint8_t* bytes, size_t avail, CodeMode mode, DecodedIn
     c.avail = avail;
     c.mode = mode;
     c.m64 = mode == CodeMode::Bits64;
-    DecodeStatus st;
-    try {
-        st = decode_impl(c, out);
-    } catch (const Fail& f) {
-        st = f.st;
-    }
+    const DecodeStatus st = decode_impl(c, out);
     if (st != DecodeStatus::Ok) {
         const DecodedInsn blank{};
         out = blank;

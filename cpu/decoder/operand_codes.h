@@ -116,7 +116,6 @@ enum class By : uint8_t {
     PfxGp,  // same, but a missing variant falls back to key 0 with the prefix keeping its legacy meaning
     W,      // REX.W / VEX.W
     Mode,   // key 0: 16/32-bit modes, key 1: 64-bit mode
-    VexL,   // VEX.L
     X87,    // D8-DF: memory forms by ModRM.reg, register forms by the whole ModRM (table_x87.cpp)
 };
 
