@@ -21,10 +21,12 @@
 #include <Zydis/Zydis.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -256,6 +258,7 @@ std::string zydis_text(const Oracle& z, const ZydisDecodedInstruction& zi, const
 // Compares one operand; returns "" or what differs.
 std::string compare_operand(const DecodedInsn& d, int i, const ZydisDecodedInstruction& zi,
                             const ZydisDecodedOperand& z) {
+    // (zi: the machine mode, for the r13d quirk below)
     const Operand& o = d.ops[i];
     auto mask = [](unsigned bytes) { return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1; };
     switch (o.kind) {
@@ -317,7 +320,6 @@ std::string compare_operand(const DecodedInsn& d, int i, const ZydisDecodedInstr
         case OpKind::Rel:
             if (z.type != ZYDIS_OPERAND_TYPE_IMMEDIATE || !z.imm.is_relative) return "kind";
             if (static_cast<int64_t>(d.imm) != z.imm.value.s) return "rel-value";
-            (void)zi;
             return "";
     }
     return "kind";
