@@ -109,6 +109,14 @@ void Lapic::reset() {
     state_.lvt.fill(kLvtMasked);
 }
 
+void Lapic::init_reset() {
+    uint64_t base = state_.apic_base;
+    uint8_t id = state_.id;
+    reset();
+    state_.apic_base = base;
+    state_.id = id;
+}
+
 // ---- MMIO ------------------------------------------------------------------------
 
 uint32_t Lapic::read_reg(unsigned offset) const {
@@ -448,13 +456,9 @@ void Lapic::set_apic_base(uint64_t value) {
     uint64_t old_base = state_.apic_base & kBaseAddrMask;
     bool was_enabled = globally_enabled();
     uint64_t nv = (value & (kBaseAddrMask | kBaseEnable)) | (bsp_ ? kBaseBsp : 0);
-    if (was_enabled && !(nv & kBaseEnable)) {
-        // A global disable returns the APIC to its power-up state (SDM 10.4.3);
-        // the ID survives, as the hardware-assigned initial ID does.
-        uint8_t id = state_.id;
-        reset();
-        state_.id = id;
-    }
+    // A global disable returns the APIC to its power-up state (SDM 10.4.3);
+    // the ID survives, as the hardware-assigned initial ID does.
+    if (was_enabled && !(nv & kBaseEnable)) init_reset();
     state_.apic_base = nv;
     if ((nv & kBaseAddrMask) != old_base && on_base_change) on_base_change(nv & kBaseAddrMask);
     kick();

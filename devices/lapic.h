@@ -84,7 +84,8 @@ public:
     std::function<void(uint64_t new_base)> on_base_change;  // MMIO page moved
     std::function<uint64_t()> tsc_offset;               // guest TSC = tsc::from_ns(now) + offset
 
-    void reset();  // power-on / RESET (not INIT: the machine resets the whole APIC on INIT for now)
+    void reset();       // power-on / RESET
+    void init_reset();  // INIT: as reset, but the APIC ID and IA32_APIC_BASE are kept
 
     // IoHandler: offsets inside the 4 KiB page.
     uint64_t io_read(uint64_t offset, unsigned size) override;

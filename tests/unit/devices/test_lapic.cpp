@@ -469,6 +469,13 @@ TEST_CASE_FIXTURE(LapicFixture, "lapic: IA32_APIC_BASE relocation, BSP bit and g
     apic.set_apic_base(0xfed00000 | 0x800);
     CHECK(rd(TPR) == 0);       // back in power-up state
     CHECK(rd(SVR) == 0xff);
+    // INIT keeps the ID and the base, resets the rest.
+    wr(ID, 0x07000000);
+    wr(TPR, 0x30);
+    apic.init_reset();
+    CHECK(rd(ID) == 0x07000000);
+    CHECK(rd(TPR) == 0);
+    CHECK(apic.apic_base() == (0xfed00000ull | 0x900));
     Lapic ap(clock, 1, false);
     CHECK(ap.apic_base() == (0xfee00000ull | 0x800));
     CHECK(ap.io_read(ID, 4) == 0x01000000);
