@@ -23,6 +23,15 @@
 //    cannot be cleared; fixed interrupts wait in IRR until re-enabled.
 //  - Guest input is bounded: offsets outside the page, reserved registers
 //    and unaligned or odd-sized writes are ignored.
+//
+// Machine wiring (single CPU): map the Lapic as MMIO at apic_base() (4 KiB)
+// and Bus::remap it from on_base_change; cpu.intc = &lapic; cpu.apic_id =
+// id(); cpu.on_apic_base_read/write -> apic_base()/set_apic_base();
+// cpu.on_tsc_deadline_read/write -> tsc_deadline()/set_tsc_deadline();
+// cpu.tsc_source = tsc::from_ns(clock.now_ns()); lapic.tsc_offset = the
+// CPU's s.tsc_offset; on_kick sets cpu.irq_pending; the PIC's intr_line()
+// goes to pin 0 (LINT0) so INTR changes kick the CPU; on_eoi_broadcast ->
+// IoApic::eoi; IoApic::on_message -> receive(); INIT -> init_reset().
 #pragma once
 #include <array>
 #include <cstdint>

@@ -25,6 +25,7 @@ struct PmFixture {
     uint32_t in(unsigned off, unsigned size) { return uint32_t(pm.io_read(off, size)); }
     void out(unsigned off, uint32_t v, unsigned size) { pm.io_write(off, v, size); }
     bool sci() const { return pic.level[9]; }
+    void step_ns(uint64_t ns) { clock.advance(ns); clock.run_expired(); }
 };
 
 }  // namespace
@@ -123,4 +124,19 @@ TEST_CASE_FIXTURE(PmFixture, "acpi pm: GPE0 block status/enable") {
     pm.set_gpe(99);
     CHECK(pm.io_read(0x30, 4) == 0);  // unmodelled PIIX4 registers read 0
     pm.io_write(1000, 0xff, 4);
+}
+
+TEST_CASE_FIXTURE(PmFixture, "acpi pm: random guest port traffic never breaks the host") {
+    uint64_t x = 0x082efa98ec4e6c89ull;
+    auto next = [&] { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x; };
+    for (int i = 0; i < 100000; ++i) {
+        uint64_t r = next();
+        unsigned off = unsigned(r & 0x7f);
+        unsigned size = 1u << ((r >> 8) & 3);
+        IoHandler& h = (r & (1ull << 10)) ? pm.gpe0_io() : static_cast<IoHandler&>(pm);
+        if (r & (1ull << 11)) h.io_write(off, next(), size);
+        else (void)h.io_read(off, size);
+        if ((r & 0xff0000) == 0) step_ns(next() & 0xffffffff);
+    }
+    CHECK(pm.pm_timer() < (1u << 24));
 }

@@ -177,3 +177,19 @@ TEST_CASE_FIXTURE(HpetFixture, "hpet: disabled interrupts and out-of-range acces
     wr(0x1a0, ~0ull);
     CHECK(rd(0x110) == 0);          // FSB route
 }
+
+TEST_CASE_FIXTURE(HpetFixture, "hpet: random guest writes never break the host") {
+    uint64_t x = 0x13198a2e03707344ull;
+    auto next = [&] { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x; };
+    for (int i = 0; i < 100000; ++i) {
+        uint64_t r = next();
+        unsigned off = unsigned(r & 0x7ff);
+        unsigned size = 1u << ((r >> 12) & 3);
+        uint64_t v = next();
+        if (r & (1ull << 16)) v &= 0xffff;  // small comparators and periods too
+        if (r & (1ull << 17)) hpet.io_write(off, v, size);
+        else (void)hpet.io_read(off, size);
+        if ((r & 0x3f00000) == 0) step(next() & 0xfffff);
+    }
+    CHECK(rd32(CAP) == 0x8086a201);
+}

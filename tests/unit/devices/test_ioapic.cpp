@@ -173,3 +173,18 @@ TEST_CASE("ioapic: level interrupt end to end through the local APIC") {
     io.set_irq(10, true);
     CHECK_FALSE(apic.has_interrupt());
 }
+
+TEST_CASE_FIXTURE(IoApicFixture, "ioapic: random guest writes never break the host") {
+    uint64_t x = 0x243f6a8885a308d3ull;
+    auto next = [&] { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x; };
+    for (int i = 0; i < 100000; ++i) {
+        uint64_t r = next();
+        unsigned off = unsigned(r & 0xff);
+        unsigned size = 1u << ((r >> 8) & 3);
+        if (r & (1ull << 12)) io.io_write(off, next(), size);
+        else (void)io.io_read(off, size);
+        io.set_irq(unsigned((r >> 16) & 31), (r >> 24) & 1);
+        if ((r & 0x7000000) == 0) io.eoi(uint8_t(r >> 32));
+    }
+    CHECK(rd(0x01) == 0x00170011);
+}

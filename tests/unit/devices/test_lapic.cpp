@@ -480,3 +480,20 @@ TEST_CASE_FIXTURE(LapicFixture, "lapic: IA32_APIC_BASE relocation, BSP bit and g
     CHECK(ap.apic_base() == (0xfee00000ull | 0x800));
     CHECK(ap.io_read(ID, 4) == 0x01000000);
 }
+
+TEST_CASE_FIXTURE(LapicFixture, "lapic: random guest writes never break the host") {
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    auto next = [&] { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x; };
+    for (int i = 0; i < 200000; ++i) {
+        uint64_t r = next();
+        unsigned off = unsigned(r & 0x1fff);
+        unsigned size = 1u << ((r >> 16) & 3);
+        if (r & (1ull << 20)) apic.io_write(off, next(), size);
+        else (void)apic.io_read(off, size);
+        if ((r & 0xff00000) == 0) step(next() & 0xffff);
+        if ((r & 0x3f000000) == 0 && apic.has_interrupt()) (void)apic.acknowledge();
+        if ((r >> 52) == 1) apic.set_apic_base(next() & (Lapic::kBaseAddrMask | Lapic::kBaseEnable));
+        if ((r & 0xf0000000000ull) == 0) apic.set_tsc_deadline(next() & 0xffffffffff);
+    }
+    CHECK(rd(VER) == 0x00050014);
+}

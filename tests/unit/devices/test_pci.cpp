@@ -313,3 +313,39 @@ TEST_CASE_FIXTURE(PciFixture, "piix4 pm: PMBA and PMREGMISC place the ACPI block
     CHECK(direct.pm_io_enabled());
     CHECK(direct.pm_base() == 0x600);
 }
+
+TEST_CASE_FIXTURE(PciFixture, "pci: random guest config and port traffic never breaks the host") {
+    I440fx host;
+    test::RecordingSink pic, ioapic;
+    IsaIrqRouter router(&pic, &ioapic);
+    bus.pirq_sink = &router.pirq_sink();
+    Piix3 isa(&router);
+    Piix4Pm pm;
+    TestDevice dev;
+    bus.attach(host, pci_devfn(0, 0));
+    bus.attach(isa, pci_devfn(1, 0));
+    bus.attach(pm, pci_devfn(1, 3));
+    bus.attach(dev, pci_devfn(3, 0));
+    bus.cf9 = &isa.reset_control_io();
+    int resets = 0;
+    isa.on_reset = [&](bool) { ++resets; };
+    uint64_t x = 0xa4093822299f31d0ull;
+    auto next = [&] { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x; };
+    for (int i = 0; i < 200000; ++i) {
+        uint64_t r = next();
+        unsigned size = 1u << ((r >> 2) & 3);
+        unsigned port = unsigned(r & 7);
+        IoHandler& h = port < 4 ? bus.address_io() : bus.data_io();
+        if (port < 4 && (r & (1ull << 8))) {
+            // Mostly valid addresses on our slots so the devices see traffic.
+            h.io_write(0, 0x80000000u | unsigned((r >> 12) & 0x1f) << 11 | unsigned((r >> 20) & 7) << 8 |
+                              unsigned((r >> 24) & 0xfc), 4);
+        } else if (r & (1ull << 9)) {
+            h.io_write(port & 3, next(), size);
+        } else {
+            (void)h.io_read(port & 3, size);
+        }
+        if ((r & 0xf0000000ull) == 0) dev.set_intx((r >> 32) & 1);
+    }
+    CHECK(host.config_read(0, 4) == 0x12378086);
+}
