@@ -45,7 +45,7 @@ Piix3::Piix3(IsaIrqRouter* router)
 
 void Piix3::reset() {
     PciDevice::reset();
-    rcr_ = 0;
+    state_ = Piix3State{};
     push_routes();
 }
 
@@ -58,7 +58,7 @@ void Piix3::config_written(unsigned offset, unsigned size) {
     if (offset < kPirqRoute + 4 && offset + size > kPirqRoute) push_routes();
 }
 
-uint64_t Piix3::RcrIo::io_read(uint64_t, unsigned size) { return piix.rcr_ & all_ones(size); }
+uint64_t Piix3::RcrIo::io_read(uint64_t, unsigned size) { return piix.state_.rcr & all_ones(size); }
 
 void Piix3::RcrIo::io_write(uint64_t, uint64_t value, unsigned) {
     uint8_t v = uint8_t(value);
@@ -66,7 +66,7 @@ void Piix3::RcrIo::io_write(uint64_t, uint64_t value, unsigned) {
         if (piix.on_reset) piix.on_reset(v & kRcrSysRst);
         return;
     }
-    piix.rcr_ = v & kRcrSysRst;
+    piix.state_.rcr = v & kRcrSysRst;
 }
 
 }  // namespace petrel

@@ -19,6 +19,11 @@ namespace petrel {
 
 class IsaIrqRouter;
 
+// Beyond config space (PciDevice::config_state()), the reset control register.
+struct Piix3State {
+    uint8_t rcr = 0;  // keeps SYS_RST (bit 1) between writes
+};
+
 class Piix3 : public PciDevice {
 public:
     static constexpr unsigned kPirqRoute = 0x60;  // PIRQRC[A] .. 0x63 PIRQRC[D]
@@ -31,6 +36,7 @@ public:
 
     uint8_t pirq_route(unsigned pirq) const { return pirq < 4 ? cfg8(kPirqRoute + pirq) : 0x80; }
     void reset() override;
+    const Piix3State& state() const { return state_; }
 
 protected:
     void config_written(unsigned offset, unsigned size) override;
@@ -45,7 +51,7 @@ private:
     void push_routes();
 
     IsaIrqRouter* router_;
-    uint8_t rcr_ = 0;  // keeps SYS_RST (bit 1) between writes
+    Piix3State state_;
     RcrIo rcr_io_{*this};
 };
 
