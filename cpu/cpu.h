@@ -72,6 +72,10 @@ public:
     // hooks the MSR reads 0 and ignores writes.
     std::function<void(uint64_t)> on_tsc_deadline_write;
     std::function<uint64_t()> on_tsc_deadline_read;
+    // FERR#: with CR0.NE = 0 an unmasked x87 exception pending at a waiting
+    // x87/MMX instruction is signalled here (a PC routes it to IRQ 13)
+    // instead of as #MF; the instruction then proceeds (IGNNE#).
+    std::function<void()> on_ferr;
     uint32_t apic_id = 0;           // CPUID.1:EBX[31:24]; the machine sets it per vCPU
 
     uint64_t icount = 0;            // instructions retired

@@ -160,4 +160,82 @@ inline unsigned stack_opsize(const Cpu& cpu, const DecodedInsn& d) {
     return (d.opsize == 4 && cpu.code_mode() == CodeMode::Bits64) ? 8 : d.opsize;
 }
 
+// ---- additions for the x87/MMX/SSE families: 8-byte MMX and 16-byte XMM operands
+
+// MMX register mmN is the significand of physical x87 register RN (not
+// ST(N)); writing one sets that register's sign and exponent to all ones,
+// as the hardware does, so the x87 view of it is a NaN or infinity.
+inline uint64_t mmx_read(const Cpu& cpu, unsigned reg) { return cpu.s.x87.st[reg & 7].significand; }
+inline void mmx_write(Cpu& cpu, unsigned reg, uint64_t v) {
+    cpu.s.x87.st[reg & 7].significand = v;
+    cpu.s.x87.st[reg & 7].sign_exp = 0xffff;
+}
+
+// Reads size bytes (1-16) at a linear address, zero-extended into a vector.
+inline XmmReg read_linear_vec(Cpu& cpu, uint64_t lin, unsigned size) {
+    const bool user = cpu.s.cpl == 3;
+    XmmReg v{};
+    if (size == 16) {
+        v.q[0] = cpu.read_linear(lin, 8, user);
+        v.q[1] = cpu.read_linear(lin + 8, 8, user);
+    } else if (size > 8) {
+        v.q[0] = cpu.read_linear(lin, 8, user);
+        v.q[1] = cpu.read_linear(lin + 8, size - 8, user);
+    } else {
+        v.q[0] = cpu.read_linear(lin, size, user);
+    }
+    return v;
+}
+
+// Writes the low size bytes (1-16) of a vector; a multi-part store checks
+// every page first so that a fault leaves memory untouched.
+inline void write_linear_vec(Cpu& cpu, uint64_t lin, unsigned size, const XmmReg& v) {
+    const bool user = cpu.s.cpl == 3;
+    if (size <= 8) {
+        cpu.write_linear(lin, size, size == 8 ? v.q[0] : v.q[0] & size_mask(size), user);
+        return;
+    }
+    if (!host_write_ptr(cpu, lin, size)) cpu.probe_write(lin, size, user);
+    cpu.write_linear(lin, 8, v.q[0], user);
+    cpu.write_linear(lin + 8, size - 8, size == 16 ? v.q[1] : v.q[1] & size_mask(size - 8), user);
+}
+
+// Loads operand i as a vector: an XMM register whole, an MMX register or a
+// general register in the low lane (upper bytes zero), memory at the
+// operand's size zero-extended. align16: a 16-byte memory operand must be
+// 16-byte aligned (#GP(0) otherwise), the rule of most legacy SSE forms.
+inline XmmReg read_vec(Cpu& cpu, const DecodedInsn& d, int i, bool align16) {
+    const Operand& o = d.ops[i];
+    switch (o.kind) {
+        case OpKind::Xmm: return cpu.s.xmm[o.reg];
+        case OpKind::Mmx: return XmmReg{{mmx_read(cpu, o.reg), 0}};
+        case OpKind::Gpr: return XmmReg{{cpu.gpr_read(o.reg, o.size), 0}};
+        case OpKind::Imm: return XmmReg{{d.imm, 0}};
+        case OpKind::Mem: {
+            const uint64_t lin = cpu.linear_address(d.mem_seg, effective_address(cpu, d), o.size, Access::Read);
+            if (align16 && o.size == 16 && (lin & 15)) cpu.raise(kVecGP, 0);
+            return read_linear_vec(cpu, lin, o.size);
+        }
+        default: cpu.raise(kVecUD);
+    }
+}
+
+// Stores a vector to operand i: an XMM register whole, an MMX register its
+// low 8 bytes, a general register or memory the operand's size.
+inline void write_vec(Cpu& cpu, const DecodedInsn& d, int i, const XmmReg& v, bool align16) {
+    const Operand& o = d.ops[i];
+    switch (o.kind) {
+        case OpKind::Xmm: cpu.s.xmm[o.reg] = v; return;
+        case OpKind::Mmx: mmx_write(cpu, o.reg, v.q[0]); return;
+        case OpKind::Gpr: cpu.gpr_write(o.reg, o.size, v.q[0]); return;
+        case OpKind::Mem: {
+            const uint64_t lin = cpu.linear_address(d.mem_seg, effective_address(cpu, d), o.size, Access::Write);
+            if (align16 && o.size == 16 && (lin & 15)) cpu.raise(kVecGP, 0);
+            write_linear_vec(cpu, lin, o.size, v);
+            return;
+        }
+        default: cpu.raise(kVecUD);
+    }
+}
+
 }  // namespace petrel
