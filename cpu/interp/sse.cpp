@@ -9,6 +9,8 @@ void register_sse(HandlerTable& t) {
     register_sse_compare(t);
     register_sse_shuffle(t);
     register_sse_control(t);
+    register_sse_float(t);
+    register_sse_convert(t);
     register_mmx(t);
 }
 
