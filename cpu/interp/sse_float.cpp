@@ -195,8 +195,10 @@ void op_round(Cpu& cpu, const DecodedInsn& d) {
 uint32_t approx_recip(uint32_t a, bool rsqrt) {
     const uint32_t sign = a & 0x80000000u, mag = a & 0x7fffffffu;
     if (mag > 0x7f800000u) return a | 0x00400000u;  // NaN: quieted
-    if (rsqrt && sign && mag != 0) return 0xffc00000u;
+    // Denormal inputs count as zero (SDM), so RSQRT of a negative denormal
+    // is -infinity, not the negative-operand NaN.
     if (mag < 0x00800000u) return sign | 0x7f800000u;  // zeros and denormals: infinity
+    if (rsqrt && sign) return 0xffc00000u;
     if (mag == 0x7f800000u) return sign;
     fp::Env e;
     F64 x = fp::convert<F64, F32>(mag, e);

@@ -5,6 +5,7 @@
 //
 // Exit status: 0 all compared cases agree, 1 a mismatch, 77 skipped (not an
 // x86-64 host, fixed addresses unavailable, nothing decodable).
+#include <cmath>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -60,6 +61,30 @@ std::string hex_bytes(const std::vector<uint8_t>& b) {
     return s;
 }
 
+// One single-precision lane of an approximate result (RCP/RSQRT): equal
+// bits, or both finite non-zero with relative error within the SDM's bound.
+bool approx_lane_equal(const uint8_t* a, const uint8_t* b) {
+    uint32_t ua, ub;
+    memcpy(&ua, a, 4);
+    memcpy(&ub, b, 4);
+    if (ua == ub) return true;
+    float fa, fb;
+    memcpy(&fa, &ua, 4);
+    memcpy(&fb, &ub, 4);
+    if (!std::isfinite(fa) || !std::isfinite(fb) || fa == 0 || fb == 0) return false;
+    if (std::signbit(fa) != std::signbit(fb)) return false;
+    return std::fabs(static_cast<double>(fa) - fb) <= std::fabs(static_cast<double>(fa)) * 1.5 * std::ldexp(1.0, -12) * 2;
+}
+
+bool xmm_equal(const uint8_t* a, const uint8_t* b, uint8_t approx_lanes) {
+    for (int lane = 0; lane < 4; ++lane) {
+        const uint8_t* la = a + 4 * lane;
+        const uint8_t* lb = b + 4 * lane;
+        if (approx_lanes >> lane & 1 ? !approx_lane_equal(la, lb) : memcmp(la, lb, 4) != 0) return false;
+    }
+    return true;
+}
+
 // Compares two results; returns a description of the differences or "".
 std::string compare(const RunResult& n, const RunResult& p, const Undefined& u) {
     std::string diff;
@@ -72,7 +97,7 @@ std::string compare(const RunResult& n, const RunResult& p, const Undefined& u) 
     const uint64_t fm = kCompared & ~u.flags;
     if ((n.state.rflags ^ p.state.rflags) & fm) diff += "flags(" + flag_names((n.state.rflags ^ p.state.rflags) & fm) + ") ";
     for (int i = 0; i < 16; ++i)
-        if (memcmp(n.state.xmm[i], p.state.xmm[i], 16) != 0) diff += "xmm" + std::to_string(i) + " ";
+        if (!xmm_equal(n.state.xmm[i], p.state.xmm[i], u.approx_f32_lanes)) diff += "xmm" + std::to_string(i) + " ";
     if (n.state.mxcsr != p.state.mxcsr) diff += "mxcsr ";
     for (unsigned i = 0; i < sizeof n.state.fx; ++i) {
         uint8_t mask = 0xff;

@@ -25,6 +25,8 @@ Undefined undefined_for(const DecodedInsn& d, const State& in) {
     Undefined u;
     const unsigned width = 8 * d.ops[0].size;
     switch (d.op) {
+        case Op::RCPPS: case Op::RSQRTPS: u.approx_f32_lanes = 0xf; break;
+        case Op::RCPSS: case Op::RSQRTSS: u.approx_f32_lanes = 0x1; break;
         case Op::MUL:
         case Op::IMUL: u.flags = SF | ZF | AF | PF; break;
         case Op::DIV:
