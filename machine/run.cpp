@@ -11,7 +11,7 @@ int run_machine(const Options& opts) {
         fmt::print(stderr, "petrel: nothing to boot: give -kernel FILE (or -bios FILE)\n");
         return 1;
     }
-    fmt::print(stderr, "petrel: the CPU and PC platform are not implemented yet (issues 3 and 4)\n");
+    fmt::print(stderr, "petrel: the CPU, devices and loaders exist but the pc board that assembles them is not wired yet (issue 4); nothing is booted\n");
     return 1;
 }
 
