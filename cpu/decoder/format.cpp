@@ -14,31 +14,6 @@ constexpr const char* kCond[16] = {"o", "no", "b", "ae", "e", "ne", "be", "a",
                                    "s", "ns", "p", "np", "l", "ge", "le", "g"};
 constexpr const char* kSeg[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
 
-std::string gpr_name(unsigned reg, unsigned size) {
-    static constexpr const char* k64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-                                            "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-    static constexpr const char* k32[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
-    static constexpr const char* k16[8] = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"};
-    static constexpr const char* k8[8] = {"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil"};
-    static constexpr const char* kHigh[4] = {"ah", "ch", "dh", "bh"};
-    if (reg >= kHighByteBase) return kHigh[(reg - kHighByteBase) & 3];
-    reg &= 15;
-    if (reg >= 8) {
-        std::string r = k64[reg];
-        switch (size) {
-            case 1: return r + "b";
-            case 2: return r + "w";
-            case 4: return r + "d";
-            default: return r;
-        }
-    }
-    switch (size) {
-        case 1: return k8[reg];
-        case 2: return k16[reg];
-        case 4: return k32[reg];
-        default: return k64[reg];
-    }
-}
 
 std::string hex(uint64_t v) {
     char buf[24];
@@ -135,6 +110,32 @@ std::string mnemonic(const DecodedInsn& d) {
 }
 
 }  // namespace
+
+std::string gpr_name(unsigned reg, unsigned size) {
+    static constexpr const char* k64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                            "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+    static constexpr const char* k32[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
+    static constexpr const char* k16[8] = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"};
+    static constexpr const char* k8[8] = {"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil"};
+    static constexpr const char* kHigh[4] = {"ah", "ch", "dh", "bh"};
+    if (reg >= kHighByteBase) return kHigh[(reg - kHighByteBase) & 3];
+    reg &= 15;
+    if (reg >= 8) {
+        std::string r = k64[reg];
+        switch (size) {
+            case 1: return r + "b";
+            case 2: return r + "w";
+            case 4: return r + "d";
+            default: return r;
+        }
+    }
+    switch (size) {
+        case 1: return k8[reg];
+        case 2: return k16[reg];
+        case 4: return k32[reg];
+        default: return k64[reg];
+    }
+}
 
 std::string format_insn(const DecodedInsn& d) {
     std::string s;

@@ -7,6 +7,9 @@
 
 namespace petrel {
 
+// Intel name of a general-purpose register operand (reg >= kHighByteBase: AH..BH).
+std::string gpr_name(unsigned reg, unsigned size);
+
 std::string format_insn(const DecodedInsn& d);
 
 }  // namespace petrel

@@ -66,21 +66,6 @@ std::string lower(std::string_view s) {
     return r;
 }
 
-std::string gpr_name(unsigned reg, unsigned size) {
-    static constexpr const char* k64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-                                            "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-    static constexpr const char* k32[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
-    static constexpr const char* k16[8] = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"};
-    static constexpr const char* k8[8] = {"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil"};
-    static constexpr const char* kHigh[4] = {"ah", "ch", "dh", "bh"};
-    if (reg >= kHighByteBase) return kHigh[(reg - kHighByteBase) & 3];
-    reg &= 15;
-    if (reg >= 8) {
-        std::string r = k64[reg];
-        return size == 1 ? r + "b" : size == 2 ? r + "w" : size == 4 ? r + "d" : r;
-    }
-    return size == 1 ? k8[reg] : size == 2 ? k16[reg] : size == 4 ? k32[reg] : k64[reg];
-}
 
 const char* kSegNames[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
 
