@@ -129,6 +129,10 @@ main:
     push dword .ring3
     iretd
 .ring3:
+    ; IRET to ring 3 nulls DS (DPL 0 < CPL 3): hardware then raises #GP(0)
+    ; on a DS access (QEMU TCG does not check), so load a ring-3 DS first.
+    mov ax, SEL_DATA_U
+    mov ds, ax
 .pf3_insn:
     mov eax, [0x302000]
     FAILMSG "#PF (user) not raised"
