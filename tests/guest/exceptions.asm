@@ -124,7 +124,7 @@ main:
     EXPECT_EXC 14, .pf3_done
     push dword SEL_DATA_U
     push dword stack_top - 4096
-    push dword 0x202
+    push dword 0x002            ; IF=0: no stray IRQ in ring 3
     push dword SEL_CODE32_U
     push dword .ring3
     iretd

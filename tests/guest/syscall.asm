@@ -61,7 +61,7 @@ lm64:
     wrmsr
     ; enter ring 3 with SYSRET itself
     lea rcx, [rel user64]
-    mov r11d, 0x202
+    mov r11d, 0x002            ; IF=0: no IRQ through the 32-bit IDT in long mode
     lea rsp, [rel user_stack_top]
     o64 sysret
 
