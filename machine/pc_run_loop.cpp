@@ -41,11 +41,12 @@ int PcMachine::run() {
             continue;
         }
         if (exit_status_) break;
-        cpu_.irq_pending.store(false, std::memory_order_relaxed);
         StopReason r = cpu_.run(kSliceInsns);
         if (r == StopReason::StopRequested && !exit_status_ && !reset_reason_)
             cpu_.stop_requested.store(false, std::memory_order_relaxed);
-        if (r == StopReason::Halted && !cpu_.irq_pending.load(std::memory_order_relaxed)) wait_for_event();
+        // Halted: the CPU found nothing to deliver, and nothing changes
+        // until a timer fires or input arrives.
+        if (r == StopReason::Halted) wait_for_event();
         flush_output();
     }
     flush_output();
