@@ -1,6 +1,8 @@
 // The table of undefined flags, from the SDM's "Flags Affected" sections.
 #include "tests/difftest/undefined_flags.h"
 
+#include <cstring>
+
 #include "cpu/state.h"
 
 namespace petrel::difftest {
@@ -17,6 +19,59 @@ unsigned masked_count(const DecodedInsn& d, const State& in, int count_operand) 
         c = o.kind == OpKind::Imm ? d.imm : in.gpr[RCX];
     }
     return static_cast<unsigned>(c & (d.ops[0].size == 8 ? 63 : 31));
+}
+
+// The input's ST(0): the FXSAVE image holds ST(0) first.
+struct St0 {
+    bool empty;
+    uint16_t se;
+    uint64_t sig;
+};
+St0 input_st0(const State& in) {
+    uint16_t fsw, se;
+    uint64_t sig;
+    memcpy(&fsw, in.fx + 2, 2);
+    memcpy(&sig, in.fx + 32, 8);
+    memcpy(&se, in.fx + 40, 2);
+    const unsigned top = (fsw >> 11) & 7;
+    return St0{!((in.fx[4] >> top) & 1), se, sig};
+}
+
+// |v| <= 2^e_limit * sig_limit / 2^63 for a finite v (integer bit set).
+bool magnitude_above(const St0& v, uint16_t exp, uint64_t sig) {
+    const uint16_t e = v.se & 0x7fff;
+    return e > exp || (e == exp && v.sig > sig);
+}
+
+void x87_undefined(const DecodedInsn& d, const State& in, Undefined& u) {
+    const St0 s0 = input_st0(in);
+    switch (d.op) {
+        case Op::FSIN: case Op::FCOS: case Op::FPATAN: case Op::FYL2X: u.approx_st = 0x1; break;
+        case Op::FSINCOS: case Op::FPTAN: u.approx_st = 0x3; break;
+        case Op::F2XM1:
+            u.approx_st = 0x1;
+            // Defined for -1 <= x <= +1 only.
+            if (!s0.empty && (s0.se & 0x7fff) != 0x7fff && magnitude_above(s0, 0x3fff, 1ull << 63)) u.result = true;
+            break;
+        case Op::FYL2XP1:
+            u.approx_st = 0x1;
+            // Defined for |x| < 1 - sqrt(2)/2 = 0.29289321881345...
+            if (!s0.empty && magnitude_above(s0, 0x3ffd, 0x95f619980c4336f7ull)) u.result = true;
+            break;
+        case Op::FSTP:
+            // D9 D8+i (FSTPNCE on AMD) with ST(0) empty copies a value the
+            // FXSAVE image does not show.
+            if (d.opcode == 0xd9 && d.mem_operand() < 0 && s0.empty) u.result = true;
+            break;
+        case Op::FNSTENV: case Op::FNSAVE: {
+            const bool wide = d.ops[0].size == 28 || d.ops[0].size == 108;
+            u.mem_skip_addr = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp) + (wide ? 12 : 6);
+            u.mem_skip_len = wide ? 16 : 8;
+            break;
+        }
+        default: break;
+    }
+    if (u.approx_st) u.fsw |= 1u << 9;  // C1
 }
 
 }  // namespace
@@ -64,6 +119,7 @@ Undefined undefined_for(const DecodedInsn& d, const State& in) {
         case Op::BSWAP: if (d.ops[0].size == 2) u.result = true; break;
         default: break;
     }
+    if (d.op >= Op::FLD && d.op <= Op::FXRSTOR) x87_undefined(d, in, u);
     return u;
 }
 

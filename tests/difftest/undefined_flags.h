@@ -15,6 +15,16 @@ struct Undefined {
     // these single-precision lanes of the XMM registers are compared
     // against that bound instead of bit for bit.
     uint8_t approx_f32_lanes = 0;
+    // x87 transcendentals (FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X,
+    // FYL2XP1) are not correctly rounded on every CPU: these ST(i) of the
+    // result (bit i) are compared within 1 ulp, and C1 (the round-up
+    // indication, which follows the last bit) is not compared for them.
+    uint8_t approx_st = 0;
+    // Memory bytes [mem_skip_addr, +mem_skip_len) not compared: the
+    // FIP/FCS/FOP/FDP/FDS fields of an FNSTENV/FNSAVE image, which vendors
+    // store differently (AMD only with an exception pending).
+    uint64_t mem_skip_addr = 0;
+    unsigned mem_skip_len = 0;
 };
 
 Undefined undefined_for(const DecodedInsn& d, const State& in);
