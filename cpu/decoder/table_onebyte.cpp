@@ -9,17 +9,16 @@ namespace petrel::decoder {
 
 namespace {
 
-// 90: NOP, and PAUSE with F3 (also with REX.B, as Zydis decodes it); with
-// REX.B and no F3 it is XCHG r8, rAX like 91-97.
+// 90: NOP, and PAUSE with F3; with REX.B it is XCHG r8, rAX like 91-97,
+// F3 or not: the hardware executes F3 41 90 as XCHG (the native difftest
+// shows it; Zydis says PAUSE, an allowed difference in decoder_vs_zydis).
 DecodeStatus fix_90(Ctx& c, DecodedInsn& d) {
-    if (d.opcode != 0x90) return DecodeStatus::Ok;
+    if (d.opcode != 0x90 || c.rex_b()) return DecodeStatus::Ok;
     if (c.rep == 0xf3) {
         d.op = Op::PAUSE;
         c.rep_used = true;
-    } else if (!c.rex_b()) {
-        d.op = Op::NOP;
     } else {
-        return DecodeStatus::Ok;
+        d.op = Op::NOP;
     }
     d.nops = 0;
     d.ops[0] = d.ops[1] = Operand{};

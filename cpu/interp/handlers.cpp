@@ -19,6 +19,7 @@ HandlerTable build() {
     register_system(t);
     register_x87(t);
     register_sse(t);
+    register_hints(t);
     return t;
 }
 const HandlerTable kTable = build();

@@ -23,6 +23,7 @@ void register_control(HandlerTable& t);
 void register_system(HandlerTable& t);
 void register_x87(HandlerTable& t);
 void register_sse(HandlerTable& t);
+void register_hints(HandlerTable& t);  // fences, PAUSE, prefetch hints (hints.cpp)
 
 // Handlers that exist for every op not yet implemented: #UD.
 void handle_undefined(Cpu& cpu, const DecodedInsn& insn);

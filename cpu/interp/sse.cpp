@@ -11,6 +11,9 @@ void register_sse(HandlerTable& t) {
     register_sse_control(t);
     register_sse_float(t);
     register_sse_convert(t);
+    register_sse_string(t);
+    register_sse_aes(t);
+    register_sse_clmul(t);
     register_mmx(t);
 }
 

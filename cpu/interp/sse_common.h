@@ -130,8 +130,9 @@ void register_sse_shuffle(HandlerTable& t);
 void register_sse_control(HandlerTable& t);
 void register_sse_float(HandlerTable& t);
 void register_sse_convert(HandlerTable& t);
-void register_sse_string(HandlerTable& t);
-void register_sse_crypto(HandlerTable& t);
+void register_sse_string(HandlerTable& t);  // SSE4.2 string compares
+void register_sse_aes(HandlerTable& t);
+void register_sse_clmul(HandlerTable& t);
 void register_mmx(HandlerTable& t);
 
 }  // namespace petrel

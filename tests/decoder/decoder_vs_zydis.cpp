@@ -167,6 +167,9 @@ constexpr Allowed kAllowed[] = {
      "an encoding that is both invalid (#UD) and longer than 15 bytes (#GP): the SDM does not order the two; "
      "ours decides #UD from the opcode cell, ModRM and mandatory prefix before reading SIB/displacement/"
      "immediates, Zydis by its decoder tree; both agree the bytes do not execute"},
+    {"operation: ours xchg, zydis pause",
+     "F3 with REX.B 90: the CPU executes XCHG r8, rAX and ignores F3 (the native difftest shows it; the SDM's "
+     "PAUSE is F3 90 without REX.B); Zydis says PAUSE"},
     {"validity: ours Invalid, zydis salc",
      "D6 (SALC) is reserved in the SDM's opcode map and has no operation id: we raise #UD"},
 };

@@ -85,6 +85,9 @@ TEST_CASE("decoder: REX.B extends the opcode register; 90 is NOP, F3 90 PAUSE") 
     r = d64({0xf3, 0x90});
     CHECK(r.d.op == Op::PAUSE);
     CHECK_FALSE(r.d.rep());
+    r = d64({0xf3, 0x41, 0x90});  // REX.B: XCHG r8d, eax, F3 or not (as the hardware executes it)
+    CHECK(r.d.op == Op::XCHG);
+    gpr(r.d.ops[0], R8, 4);
     r = d32({0x40});  // INC eax outside 64-bit mode
     CHECK(r.d.op == Op::INC);
     gpr(r.d.ops[0], RAX, 4);
