@@ -22,6 +22,39 @@ constexpr uint64_t kCounts[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64
 
 bool is_string(Op op) { return op == Op::MOVS || op == Op::CMPS || op == Op::STOS || op == Op::LODS || op == Op::SCAS; }
 
+bool is_string_compare(Op op) {
+    return op == Op::PCMPESTRI || op == Op::PCMPESTRM || op == Op::PCMPISTRI || op == Op::PCMPISTRM;
+}
+
+// SSE4.2 string compares: random bits almost never give two operands that
+// share an element, a zero element (the implicit forms' end) or an explicit
+// length below the maximum, so nearly every case would be "no match, both
+// strings full". String-shaped operands instead: elements from a small
+// alphabet holding the signed/unsigned edges (elements of A and B coincide,
+// ranges straddle the sign change), zeros inside, a terminating zero at a
+// random place, and sometimes a piece of A copied into B (equal ordered
+// then finds it, in full or running off the register's end).
+void string_operand(InputGen& g, uint8_t* p, bool words) {
+    static constexpr uint16_t kBytes[] = {0x01, 0x41, 0x61, 0x7a, 0x7f, 0x80, 0xfe, 0xff};
+    static constexpr uint16_t kWords[] = {0x0001, 0x0041, 0x0061, 0x00ff, 0x7fff, 0x8000, 0x8001, 0xffff};
+    const unsigned n = words ? 8 : 16, size = words ? 2 : 1;
+    for (unsigned i = 0; i < n; ++i) {
+        const uint16_t v = g.below(16) == 0 ? 0 : (words ? kWords : kBytes)[g.below(8)];
+        memcpy(p + i * size, &v, size);
+    }
+    if (g.below(4)) {
+        const unsigned end = g.below(n + 1);
+        if (end < n) memset(p + end * size, 0, size);
+    }
+}
+
+void string_overlap(InputGen& g, const uint8_t* a, uint8_t* b, bool words) {
+    if (g.below(4)) return;
+    const unsigned n = words ? 8 : 16, size = words ? 2 : 1;
+    const unsigned at = g.below(n), len = 1 + g.below(n - at);
+    memcpy(b + at * size, a, len * size);
+}
+
 }  // namespace
 
 uint64_t InputGen::value() {
@@ -131,6 +164,24 @@ State InputGen::state(const DecodedInsn& d) {
     }
     if (d.op == Op::XLAT) s.gpr[RBX] = kDataMid + below(0xf00);
     if (d.op == Op::ENTER || d.op == Op::LEAVE) s.gpr[RBP] = kDataMid + 0x100 + (below(0xe00) & ~7u);
+    if (is_string_compare(d.op)) {
+        const bool words = d.imm & 1;
+        uint8_t* a = s.xmm[d.ops[0].reg];
+        if (below(8)) string_operand(*this, a, words);
+        if (d.ops[1].kind == OpKind::Xmm && d.ops[1].reg != d.ops[0].reg && below(8)) {
+            string_operand(*this, s.xmm[d.ops[1].reg], words);
+            string_overlap(*this, a, s.xmm[d.ops[1].reg], words);
+        }
+        // Explicit lengths around the element counts, negative ones too
+        // (as 64-bit values, so the REX.W forms see them negative as well);
+        // sometimes with random upper halves, which only REX.W reads. (Not
+        // when RAX or RDX is the memory operand's base.)
+        for (unsigned r : {RAX, RDX}) {
+            if (!below(8) || (mi >= 0 && r == d.mem_base)) continue;
+            s.gpr[r] = static_cast<uint64_t>(static_cast<int64_t>(below(41)) - 20);
+            if (!below(4)) s.gpr[r] = (rng() << 32) | (s.gpr[r] & 0xffffffff);
+        }
+    }
     return s;
 }
 
@@ -148,6 +199,17 @@ void InputGen::memory(const DecodedInsn& d, const State& in, uint8_t* data) {
     scramble(in.gpr[RSP] - 32, 64);
     if (d.op == Op::ENTER || d.op == Op::LEAVE) scramble(in.gpr[RBP] - 64, 80);
     if (d.op == Op::XLAT) scramble((in.gpr[RBX] & ~7ull), 264);
+    // A string compare's memory operand is string B (see string_operand);
+    // only the bytes inside the data pages are written.
+    if (is_string_compare(d.op) && mi >= 0 && below(8)) {
+        const bool words = d.imm & 1;
+        uint8_t b[16];
+        const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
+        string_operand(*this, b, words);
+        string_overlap(*this, in.xmm[d.ops[0].reg], b, words);
+        for (unsigned i = 0; i < 16; ++i)
+            if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = b[i];
+    }
 }
 
 }  // namespace petrel::difftest
