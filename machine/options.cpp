@@ -86,10 +86,12 @@ uint64_t parse_size(const std::string& text, const std::string& option) {
     return v * mult;
 }
 
-CharDevSpec Options::com1() const {
-    if (serial) return *serial;
-    if (nographic) return {CharDevSpec::Kind::Stdio, ""};
-    return {CharDevSpec::Kind::None, ""};
+CharDevSpec Options::com1() const { return serial_ports().front(); }
+
+std::vector<CharDevSpec> Options::serial_ports() const {
+    if (!serial.empty()) return serial;
+    if (nographic) return {CharDevSpec{CharDevSpec::Kind::Stdio, ""}};
+    return {CharDevSpec{CharDevSpec::Kind::None, ""}};
 }
 
 std::string usage_text() {
@@ -110,7 +112,7 @@ std::string usage_text() {
         "Display and console:\n"
         "  -nographic               no window; COM1 on the terminal (Ctrl-A x quits)\n"
         "  -display none|sdl        display backend\n"
-        "  -serial stdio|file:PATH|none   COM1 backend\n"
+        "  -serial stdio|file:PATH|none   next serial port (COM1, then COM2-COM4)\n"
         "  -debugcon stdio|file:PATH|none port 0xE9 debug console\n"
         "Devices:\n"
         "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]  exit with status (value<<1)|1\n"
@@ -163,8 +165,11 @@ Options parse_options(const std::vector<std::string>& args) {
             if (kv.head == "none") o.display = Options::Display::None;
             else if (kv.head == "sdl") o.display = Options::Display::Sdl;
             else throw UsageError(fmt::format("-display: unsupported display '{}' (supported: none, sdl)", kv.head));
-        } else if (opt == "-serial") o.serial = parse_chardev(value(), "-serial");
-        else if (opt == "-debugcon") o.debugcon = parse_chardev(value(), "-debugcon");
+        } else if (opt == "-serial") {
+            if (o.serial.size() == kMaxSerialPorts)
+                throw UsageError(fmt::format("-serial: at most {} serial ports (COM1-COM4)", kMaxSerialPorts));
+            o.serial.push_back(parse_chardev(value(), "-serial"));
+        } else if (opt == "-debugcon") o.debugcon = parse_chardev(value(), "-debugcon");
         else if (opt == "-device") {
             std::string v = value();
             KeyValues kv = split_kv(v, true);

@@ -25,6 +25,8 @@ struct DebugExitSpec {
     uint16_t iosize = 2;
 };
 
+constexpr size_t kMaxSerialPorts = 4;  // COM1-COM4
+
 enum class CpuTier { Auto, Interp, Jit };
 
 struct Options {
@@ -33,7 +35,7 @@ struct Options {
     std::string kernel, initrd, append, bios;
     bool nographic = false;
     enum class Display { Default, None, Sdl } display = Display::Default;
-    std::optional<CharDevSpec> serial;  // unset: stdio with -nographic, else none
+    std::vector<CharDevSpec> serial;    // one per -serial: COM1, COM2, ... (at most 4)
     CharDevSpec debugcon;
     bool no_reboot = false;
     std::vector<DebugExitSpec> debug_exit;
@@ -41,8 +43,12 @@ struct Options {
     bool show_help = false;
     bool show_version = false;
 
-    // Serial port COM1 after defaults are applied.
+    // Serial port COM1 after defaults are applied (no -serial: stdio with
+    // -nographic, else none).
     CharDevSpec com1() const;
+    // Every serial port's backend, COM1 first, defaults applied: one entry
+    // per -serial, at least one.
+    std::vector<CharDevSpec> serial_ports() const;
 };
 
 // Parses argv (argv[0] skipped). Throws UsageError on any unknown, missing or

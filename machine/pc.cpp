@@ -21,7 +21,10 @@ PcMachine::PcMachine(const Options& opts) : opts_(opts), mem_(opts.ram_bytes), c
 
     PcBoardConfig cfg;
     cfg.cpus = opts_.smp;
-    cfg.com1 = backend_for(opts_.com1());
+    for (const CharDevSpec& spec : opts_.serial_ports()) {
+        if (spec.kind == CharDevSpec::Kind::Stdio && stdio_serial_ < 0) stdio_serial_ = int(cfg.serial.size());
+        cfg.serial.push_back(backend_for(spec));
+    }
     if (opts_.debugcon.kind != CharDevSpec::Kind::None) cfg.debugcon = backend_for(opts_.debugcon);
     for (const DebugExitSpec& d : opts_.debug_exit) cfg.debug_exit.push_back({d.iobase, d.iosize});
     cfg.rtc_epoch = static_cast<int64_t>(std::time(nullptr));

@@ -57,6 +57,8 @@ private:
 
     std::vector<std::unique_ptr<CharBackend>> backends_;
     StdioBackend* stdio_ = nullptr;  // the terminal, shared by the devices that use it
+    int stdio_serial_ = -1;          // the serial port that takes terminal input (COM1 = 0)
+    Uart* stdio_uart() { return stdio_serial_ >= 0 ? &board_->serial(size_t(stdio_serial_)) : nullptr; }
     std::unique_ptr<PcBoard> board_;
 
     std::optional<int> exit_status_;

@@ -1,6 +1,10 @@
 #include "machine/pc_board.h"
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "bios/pc_platform.h"
 
@@ -8,13 +12,19 @@ namespace petrel {
 
 namespace {
 // ISA IRQs of the legacy devices (the PC/AT assignment every OS assumes).
-constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqCom1 = 4, kIrqRtc = 8, kIrqMouse = 12;
+constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqRtc = 8, kIrqMouse = 12;
 
 // Ports of the fixed ISA devices.
 constexpr uint16_t kPortPicMaster = 0x20, kPortPicSlave = 0xa0, kPortElcr = 0x4d0;
 constexpr uint16_t kPortPit = 0x40, kPortSystemControlB = 0x61, kPortRtc = 0x70;
 constexpr uint16_t kPortKbdData = 0x60, kPortKbdCommand = 0x64, kPortA20Fast = 0x92;
-constexpr uint16_t kPortCom1 = 0x3f8, kPortPost = 0x80, kPortIoDelay = 0xed, kPortDebugcon = 0xe9;
+// COM1-COM4: I/O base and ISA IRQ (COM3/COM4 share IRQ 4/3 with COM1/COM2).
+struct SerialSlot {
+    uint16_t port;
+    unsigned irq;
+};
+constexpr SerialSlot kSerialSlots[] = {{0x3f8, 4}, {0x2f8, 3}, {0x3e8, 4}, {0x2e8, 3}};
+constexpr uint16_t kPortPost = 0x80, kPortIoDelay = 0xed, kPortDebugcon = 0xe9;
 constexpr uint16_t kPortPciAddress = 0xcf8, kPortPciData = 0xcfc;
 }  // namespace
 
@@ -28,8 +38,10 @@ PcBoard::PcBoard(Clock& clock, PhysicalMemory& mem, Bus& io, const PcBoardConfig
       acpi_pm_(clock),
       pit_(clock),
       rtc_(clock, cfg.rtc_epoch),
-      hpet_(clock, &ioapic_, &router_),
-      com1_(clock, cfg.com1) {
+      hpet_(clock, &ioapic_, &router_) {
+    const size_t ports = std::clamp<size_t>(cfg.serial.size(), 1, std::size(kSerialSlots));
+    for (size_t i = 0; i < ports; ++i)
+        com_.push_back(std::make_unique<Uart>(clock, i < cfg.serial.size() ? cfg.serial[i] : nullptr));
     if (cfg.debugcon) debugcon_ = std::make_unique<Debugcon>(cfg.debugcon);
     for (const auto& d : cfg.debug_exit)
         debug_exits_.push_back(std::make_unique<DebugExit>(
@@ -58,7 +70,8 @@ void PcBoard::map_ports() {
     io_.map(kPortKbdData, 1, &i8042_.data_io(), "i8042-data");
     io_.map(kPortKbdCommand, 1, &i8042_.command_io(), "i8042-command");
     io_.map(kPortA20Fast, 1, &port92_, "port92");
-    io_.map(kPortCom1, 8, &com1_, "com1");
+    for (size_t i = 0; i < com_.size(); ++i)
+        io_.map(kSerialSlots[i].port, 8, com_[i].get(), fmt::format("com{}", i + 1));
     io_.map(kPortPost, 1, &post_codes_, "post-codes");
     io_.map(kPortIoDelay, 1, &io_delay_ed_, "io-delay");
     io_.map(kPortPciAddress, 4, &pci_.address_io(), "pci-address");  // 0xCF9 (PIIX3 RCR) inside
@@ -98,7 +111,8 @@ void PcBoard::wire_interrupts() {
 
     pit_.irq0().connect(&router_, kIrqPit);
     rtc_.irq().connect(&router_, kIrqRtc);
-    com1_.irq().connect(&router_, kIrqCom1);
+    for (size_t i = 0; i < com_.size(); ++i)
+        com_[i]->irq().connect(kSerialSlots[i].irq == 4 ? &irq4_shared_ : &irq3_shared_, unsigned(i));
     i8042_.irq1().connect(&router_, kIrqKeyboard);
     i8042_.irq12().connect(&router_, kIrqMouse);
     acpi_pm_.sci_line().connect(&router_, acpi_pm::kSciIrq);
@@ -145,7 +159,7 @@ void PcBoard::reset() {
     port61_.reset();
     rtc_.reset();
     hpet_.reset();
-    com1_.reset();
+    for (auto& c : com_) c->reset();
     i8042_.reset();
     port92_.reset();
 }

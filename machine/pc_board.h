@@ -22,6 +22,7 @@
 #include "devices/i8042.h"
 #include "devices/ignored_port.h"
 #include "devices/ioapic.h"
+#include "devices/irq_or.h"
 #include "devices/isa_irq_router.h"
 #include "devices/lapic.h"
 #include "devices/pci/i440fx.h"
@@ -40,7 +41,9 @@ namespace petrel {
 
 struct PcBoardConfig {
     unsigned cpus = 1;
-    CharBackend* com1 = nullptr;        // nullptr: the port exists, output is dropped
+    // Serial ports COM1, COM2, ... (at most 4); a nullptr backend drops
+    // output. COM1 always exists.
+    std::vector<CharBackend*> serial;
     CharBackend* debugcon = nullptr;    // nullptr: no 0xE9 device
     struct DebugExitPort {
         uint16_t iobase;
@@ -71,7 +74,9 @@ public:
     void program_firmware_defaults();
 
     Lapic& lapic() { return lapic_; }
-    Uart& com1() { return com1_; }
+    Uart& com1() { return *com_[0]; }
+    size_t serial_count() const { return com_.size(); }
+    Uart& serial(size_t i) { return *com_[i]; }
     Rtc& rtc() { return rtc_; }
     I8042& i8042() { return i8042_; }
     bool a20() const { return i8042_.a20() || port92_.a20(); }
@@ -107,7 +112,9 @@ private:
     Port61 port61_{pit_, clock_};
     Rtc rtc_;
     Hpet hpet_;
-    Uart com1_;
+    std::vector<std::unique_ptr<Uart>> com_;  // COM1..COM4
+    IrqOr irq3_shared_{&router_, 3};           // COM2 and COM4
+    IrqOr irq4_shared_{&router_, 4};           // COM1 and COM3
     I8042 i8042_;
     Port92 port92_;
     IgnoredPort post_codes_;   // 0x80: POST codes, also the classic I/O delay

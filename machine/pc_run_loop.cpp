@@ -59,10 +59,10 @@ void PcMachine::pump_serial_input() {
         request_exit(0);
         return;
     }
-    Uart& uart = board_->com1();
-    if (!uart.can_receive()) return;
+    Uart* uart = stdio_uart();
+    if (!uart || !uart->can_receive()) return;
     stdio_->poll_input();
-    while (stdio_->has_input() && uart.can_receive()) uart.receive(stdio_->take_input());
+    while (stdio_->has_input() && uart->can_receive()) uart->receive(stdio_->take_input());
     if (stdio_->quit_requested()) request_exit(0);
 }
 
@@ -74,7 +74,8 @@ void PcMachine::wait_for_event() {
     if (deadline <= now) return;
     uint64_t wait = std::min(deadline - now, kMaxIdleNs);
     flush_output();
-    int fd = stdio_ && board_->com1().can_receive() ? stdio_->input_fd() : -1;
+    Uart* uart = stdio_uart();
+    int fd = stdio_ && uart && uart->can_receive() ? stdio_->input_fd() : -1;
     if (fd >= 0) {
         pollfd p{fd, POLLIN, 0};
         timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};

@@ -37,15 +37,16 @@ TEST_CASE("options: -nographic puts COM1 on stdio unless -serial says otherwise"
     CHECK(parse({}).com1().kind == CharDevSpec::Kind::None);
 }
 
+static bool fails_naming(std::vector<std::string> a, const char* name) {
+    try {
+        parse_options(a);
+    } catch (const UsageError& e) {
+        return std::string(e.what()).find(name) != std::string::npos;
+    }
+    return false;
+}
+
 TEST_CASE("options: bad options are errors that name the option") {
-    auto fails_naming = [](std::vector<std::string> a, const char* name) {
-        try {
-            parse_options(a);
-        } catch (const UsageError& e) {
-            return std::string(e.what()).find(name) != std::string::npos;
-        }
-        return false;
-    };
     CHECK(fails_naming({"-frobnicate"}, "-frobnicate"));
     CHECK(fails_naming({"-m"}, "-m"));
     CHECK(fails_naming({"-m", "lots"}, "-m"));
@@ -57,4 +58,15 @@ TEST_CASE("options: bad options are errors that name the option") {
     CHECK(fails_naming({"-accel", "tcg,tier=fast"}, "tier"));
     CHECK(fails_naming({"-display", "gtk"}, "gtk"));
     CHECK(fails_naming({"-smp", "x"}, "-smp"));
+}
+
+TEST_CASE("options: each -serial is the next port, COM1 to COM4") {
+    Options o = parse({"-serial", "stdio", "-serial", "file:/tmp/com2"});
+    REQUIRE(o.serial_ports().size() == 2);
+    CHECK(o.serial_ports()[0].kind == CharDevSpec::Kind::Stdio);
+    CHECK(o.serial_ports()[1].kind == CharDevSpec::Kind::File);
+    CHECK(o.serial_ports()[1].path == "/tmp/com2");
+    CHECK(parse({}).serial_ports().size() == 1);
+    CHECK(fails_naming({"-serial", "none", "-serial", "none", "-serial", "none", "-serial", "none",
+                        "-serial", "none"}, "-serial"));
 }

@@ -178,3 +178,37 @@ TEST_CASE_FIXTURE(BoardFixture, "pc board: CMOS holds the memory size and PCI co
     io.write(0xcf8, 0x80000800u, 4);  // 00:01.0
     CHECK(uint32_t(io.read(0xcfc, 4)) == 0x70008086u);  // PIIX3 ISA bridge
 }
+
+TEST_CASE("pc board: COM1-COM4 at their ports; COM1 and COM3 share IRQ 4 without masking each other") {
+    Clock clock{ClockMode::Manual};
+    PhysicalMemory mem{32ull << 20};
+    Bus io;
+    PcBoardConfig cfg;
+    cfg.serial = {nullptr, nullptr, nullptr, nullptr};
+    PcBoard board(clock, mem, io, cfg, PcBoardSignals{});
+    REQUIRE(board.serial_count() == 4);
+    for (uint16_t base : {0x3f8, 0x2f8, 0x3e8, 0x2e8}) {
+        io.write(base + 7, 0x5a, 1);  // scratch register
+        CHECK(io.read(base + 7, 1) == 0x5a);
+    }
+    // Without a -serial for them, COM2-COM4 do not exist.
+    PhysicalMemory mem2{32ull << 20};
+    Bus io2;
+    PcBoard one(clock, mem2, io2, PcBoardConfig{}, PcBoardSignals{});
+    CHECK(one.serial_count() == 1);
+    CHECK(io2.read(0x2f8 + 7, 1) == 0xff);
+
+    // PICs: master vector 0x20, only IRQ 4 unmasked.
+    for (auto [port, v] : std::initializer_list<std::pair<uint16_t, uint8_t>>{
+             {0x20, 0x11}, {0x21, 0x20}, {0x21, 0x04}, {0x21, 0x01}, {0x21, 0xef}})
+        io.write(port, v, 1);
+    io.write(0x4d0, 0x10, 1);  // ELCR: IRQ 4 level-triggered, so the PIC follows the line's level
+    auto arm_thre = [&](uint16_t base, bool on) {
+        io.write(base + 4, on ? 0x08 : 0x00, 1);  // MCR.OUT2 gates the IRQ
+        io.write(base + 1, on ? 0x02 : 0x00, 1);  // IER.ETBEI
+    };
+    arm_thre(0x3f8, true);   // COM1 asserts IRQ 4
+    arm_thre(0x3e8, true);   // COM3 too ...
+    arm_thre(0x3e8, false);  // ... and low again: must not pull IRQ 4 down under COM1
+    CHECK(board.lapic().has_interrupt());
+}
