@@ -157,6 +157,9 @@ void task_switch(Cpu& cpu, uint16_t tss_sel, Descriptor nd, TaskSwitchReason why
     nd.lo |= 2ull << 40;  // busy
     s.tr = segment_from(nd, tss_sel);
     s.cr0 |= kCR0_TS;
+    // SDM 17.2.4: L0-L3 are cleared on every task switch (G0-G3 survive).
+    // Fewer enables only narrow what the TLB may cache: no flush needed.
+    s.dr[7] &= ~0x55ull;
     if (NL.wide && cpu.paging()) cpu.write_cr(3, t.cr3);
     if (!NL.wide) t.eflags = (s.rflags & ~0xffffull) | (t.eflags & 0xffff);
     cpu.set_rflags(t.eflags);

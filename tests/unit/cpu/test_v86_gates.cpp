@@ -157,6 +157,22 @@ TEST_CASE_FIXTURE(SysFixture, "JMP to a TSS: the old task is no longer busy, no 
     CHECK(f->error == 0x38);
 }
 
+TEST_CASE_FIXTURE(SysFixture, "a task switch clears the local breakpoint enables L0-L3 of DR7, keeps G0-G3") {
+    protected32();
+    const uint64_t tss2 = 0x3800;
+    gdt(0x38, make_desc(tss2, 0x67, 0x89, 0));
+    wr(tss2 + 0x20, 0x6000, 4);
+    wr(tss2 + 0x24, 0x2, 4);
+    wr(tss2 + 0x4c, 0x08, 2);
+    wr(tss2 + 0x50, 0x10, 2);
+    cpu.s.dr[0] = 0x7100;
+    cpu.s.dr[1] = 0x7200;
+    cpu.s.dr[7] = 0x400 | 0x55 | 0x08;  // L0-L3, G1
+    exec(far_ptr(Op::JMP_FAR, 0x38, 0, 4));
+    CHECK(cpu.s.tr.selector == 0x38);
+    CHECK(cpu.s.dr[7] == (0x400 | 0x08));
+}
+
 TEST_CASE_FIXTURE(SysFixture, "16-bit TSS task switch through a task gate") {
     protected32();
     const uint64_t tss16 = 0x3900;
