@@ -3,11 +3,14 @@
 ; step through REP MOVSB traps after every iteration (EIP stays on the REP
 ; until the last); a data breakpoint hit inside a REP MOVSD traps after
 ; that iteration with ECX counting the rest; an instruction that faults
-; under TF takes the fault, not the single-step trap.
+; under TF takes the fault, not the single-step trap; an instruction
+; breakpoint on an instruction that then faults: #DB first with RF clear in
+; its frame, then (the handler set RF) the fault, whose frame has RF set.
 %include "guest.inc"
 
 SEL_TSS_B equ 0x60
 MAXREC    equ 8
+EFL_RF    equ 0x10000
 
 section .bss
 alignb 16
@@ -24,6 +27,7 @@ db_limit:   dd 0
 db_eip:     times MAXREC dd 0
 db_ecx:     times MAXREC dd 0
 db_dr6:     times MAXREC dd 0
+db_efl:     dd 0
 section .text
 
 db_handler:
@@ -161,7 +165,47 @@ main:
     ; DR7.GD (MOV DR is a #DB fault with DR6.BD) is not tested: QEMU 7.2
     ; TCG does not implement general detect.
     PRINT "debug2: TF with a faulting instruction ok"
+
+    ; ---- instruction breakpoint on an instruction that then faults ----
+    SET_GATE 1, rf_handler
+    mov dword [db_count], 0
+    mov eax, .gp_insn
+    mov dr0, eax
+    mov eax, 0x401
+    mov dr7, eax
+    mov ax, 0x1f8
+    EXPECT_EXC 13, .gp_done
+.gp_insn:
+    mov ds, ax                  ; #DB (fault), then #GP
+    FAILMSG "no #GP"
+.gp_done:
+    xor eax, eax
+    mov dr7, eax
+    mov ax, SEL_DATA32
+    mov ds, ax
+    SET_GATE 1, db_handler
+    CHECK [db_count], 1, "instruction breakpoint #DB before the fault"
+    CHECK [db_eip], .gp_insn, "#DB EIP = the instruction"
+    CHECKF [db_efl], EFL_RF, 0, "RF clear in the instruction-breakpoint #DB frame"
+    CHECK [exc_eip], .gp_insn, "#GP EIP = the instruction"
+    CHECKF [exc_eflags], EFL_RF, EFL_RF, "RF set in the #GP frame after the breakpoint"
+    PRINT "debug2: instruction breakpoint then fault (RF) ok"
+    ; The TSS T bit (#DB with DR6.BT before the new task's first
+    ; instruction) is not tested: QEMU 7.2 TCG ignores it.
     ret
+
+rf_handler:                     ; #DB: record, set RF in the frame, return
+    push eax
+    mov eax, [esp + 4]
+    mov [db_eip], eax
+    mov eax, [esp + 12]
+    mov [db_efl], eax
+    inc dword [db_count]
+    xor eax, eax
+    mov dr6, eax
+    or dword [esp + 12], EFL_RF
+    pop eax
+    iretd
 
 task_b:
     mov eax, dr7
