@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "bios/aml_builder.h"
 #include "bios/boot_state.h"
 #include "bios/le_bytes.h"
 #include "memory/physical_memory.h"
@@ -14,8 +13,9 @@ namespace petrel {
 namespace {
 constexpr const char* kOemId = "PETREL";
 constexpr uint32_t kCreatorId = 0x4c525450;  // "PTRL"
+}  // namespace
 
-std::vector<uint8_t> header(const char* sig, uint8_t revision, const char* table_id) {
+std::vector<uint8_t> acpi_table_header(const char* sig, uint8_t revision, const char* table_id) {
     std::vector<uint8_t> t(kAcpiHeaderSize, 0);
     le::put_str(t, 0, sig, 4);
     t[8] = revision;
@@ -27,13 +27,18 @@ std::vector<uint8_t> header(const char* sig, uint8_t revision, const char* table
     return t;
 }
 
-// Sets length and checksum once the body is complete.
-std::vector<uint8_t> finish(std::vector<uint8_t> t) {
+std::vector<uint8_t> acpi_table_finish(std::vector<uint8_t> t) {
     le::put32(t, 4, uint32_t(t.size()));
     t[9] = 0;
     t[9] = le::checksum(t);
     return t;
 }
+
+namespace {
+std::vector<uint8_t> header(const char* sig, uint8_t revision, const char* table_id) {
+    return acpi_table_header(sig, revision, table_id);
+}
+std::vector<uint8_t> finish(std::vector<uint8_t> t) { return acpi_table_finish(std::move(t)); }
 
 // Generic Address Structure (12 bytes).
 void put_gas(std::vector<uint8_t>& t, size_t off, uint8_t space, uint8_t bit_width, uint8_t access_size, uint64_t addr) {
@@ -45,28 +50,6 @@ void put_gas(std::vector<uint8_t>& t, size_t off, uint8_t space, uint8_t bit_wid
 }
 constexpr uint8_t kSpaceMemory = 0, kSpaceIo = 1;
 }  // namespace
-
-std::vector<uint8_t> build_dsdt(const AcpiConfig& cfg) {
-    using namespace aml;
-    // \_S5: SLP_TYPa, SLP_TYPb, reserved, reserved.
-    Bytes s5 = name("\\_S5", package({integer(pc::kAcpiSlpTypS5), integer(pc::kAcpiSlpTypS5), integer(0), integer(0)}));
-    Bytes crs = concat({word_bus_number(0, 0xff), io_port(0xcf8, 8), word_io(0x0000, 0x0cf7), word_io(0x0d00, 0xffff),
-                        dword_memory(0xa0000, 0xbffff, true)});
-    if (cfg.pci_hole_start < pc::kIoApicBase)
-        crs = concat({crs, dword_memory(cfg.pci_hole_start, pc::kIoApicBase - 1, false)});
-    crs = concat({crs, end_tag()});
-    Bytes pci0 = device("PCI0", {name("_HID", eisa_id("PNP0A03")), name("_ADR", integer(0)), name("_UID", integer(0)),
-                                 name("_CRS", buffer(crs))});
-    Bytes hpet;
-    if (cfg.hpet)
-        hpet = device("HPET", {name("_HID", eisa_id("PNP0103")), name("_UID", integer(0)),
-                               name("_CRS", buffer(concat({memory32_fixed(pc::kHpetBase, 0x400, false), end_tag()})))});
-    Bytes sb = scope("\\_SB", {pci0, hpet});
-    std::vector<uint8_t> t = header("DSDT", 2, "PETRLDSD");  // revision 2: 64-bit integers
-    t.insert(t.end(), sb.begin(), sb.end());
-    t.insert(t.end(), s5.begin(), s5.end());
-    return finish(std::move(t));
-}
 
 std::vector<uint8_t> build_facs() {
     std::vector<uint8_t> t(kFacsSize, 0);
@@ -106,7 +89,8 @@ std::vector<uint8_t> build_fadt(const AcpiConfig& cfg, uint32_t facs_addr, uint3
     le::put32(t, 112, flags);
     put_gas(t, 116, kSpaceIo, 8, 1, pc::kResetPort);
     t[128] = pc::kResetValue;
-    le::put64(t, 132, facs_addr);   // X_FIRMWARE_CTRL, equal to the 32-bit one
+    // X_FIRMWARE_CTRL (132) stays 0: ACPI 6.x 5.2.9 says it must be zero when
+    // FIRMWARE_CTRL holds the address (Linux would install the FACS twice).
     le::put64(t, 140, dsdt_addr);   // X_DSDT
     put_gas(t, 148, kSpaceIo, 32, 0, pm1a_evt);
     put_gas(t, 172, kSpaceIo, 16, 0, pm1a_cnt);

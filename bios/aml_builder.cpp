@@ -139,47 +139,31 @@ Bytes buffer(const Bytes& data) {
     return with_pkg_length({kBufferOp}, body);
 }
 
-Bytes memory32_fixed(uint32_t base, uint32_t length, bool writable) {
-    Bytes out{0x86, 9, 0, uint8_t(writable ? 1 : 0)};  // large item 0x06, 9 data bytes
-    for (int i = 0; i < 4; ++i) out.push_back(uint8_t(base >> (8 * i)));
-    for (int i = 0; i < 4; ++i) out.push_back(uint8_t(length >> (8 * i)));
-    return out;
-}
-
-namespace {
-constexpr uint8_t kProducerFixed = 0x0c;  // general flags: MaxFixed | MinFixed, producer, positive decode
-
-void put_le(Bytes& out, uint64_t v, unsigned n) {
-    for (unsigned i = 0; i < n; ++i) out.push_back(uint8_t(v >> (8 * i)));
-}
-
-// Word (0x88) or DWord (0x87) address space descriptor.
-Bytes address_space(uint8_t tag, unsigned width, uint8_t type, uint8_t type_flags, uint64_t min, uint64_t max) {
-    Bytes out{tag};
-    put_le(out, 3 + 5 * width, 2);  // descriptor length after the length field
-    out.push_back(type);
-    out.push_back(kProducerFixed);
-    out.push_back(type_flags);
-    put_le(out, 0, width);              // granularity
-    put_le(out, min, width);
-    put_le(out, max, width);
-    put_le(out, 0, width);              // translation offset
-    put_le(out, max - min + 1, width);  // length
-    return out;
-}
-}  // namespace
-
-Bytes word_bus_number(uint16_t min, uint16_t max) { return address_space(0x88, 2, 2, 0, min, max); }
-Bytes word_io(uint16_t min, uint16_t max) { return address_space(0x88, 2, 1, 0x03, min, max); }
-Bytes dword_memory(uint32_t min, uint32_t max, bool cacheable) {
-    return address_space(0x87, 4, 0, uint8_t(0x01 | (cacheable ? 0x02 : 0)), min, max);
-}
-Bytes io_port(uint16_t base, uint8_t length) {
-    return {0x47, 0x01, uint8_t(base), uint8_t(base >> 8), uint8_t(base), uint8_t(base >> 8), 0x01, length};
-}
-
-Bytes end_tag() { return {0x79, 0x00}; }
-
 Bytes concat(std::initializer_list<Bytes> parts) { return join(parts); }
+
+Bytes concat(const std::vector<Bytes>& parts) {
+    Bytes out;
+    for (const Bytes& t : parts) append(out, t);
+    return out;
+}
+
+Bytes scope(std::string_view path, const std::vector<Bytes>& terms) {
+    Bytes body = name_string(path);
+    append(body, concat(terms));
+    return with_pkg_length({kScopeOp}, body);
+}
+
+Bytes device(std::string_view path, const std::vector<Bytes>& terms) {
+    Bytes body = name_string(path);
+    append(body, concat(terms));
+    return with_pkg_length({kExtOpPrefix, kDeviceOp}, body);
+}
+
+Bytes package(const std::vector<Bytes>& elements) {
+    if (elements.size() > 255) throw std::length_error("AML package with more than 255 elements");
+    Bytes body{uint8_t(elements.size())};
+    append(body, concat(elements));
+    return with_pkg_length({kPackageOp}, body);
+}
 
 }  // namespace petrel::aml

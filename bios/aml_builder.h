@@ -3,7 +3,9 @@
 // Each function returns the encoded bytes of one term, so a table reads
 // like the ASL it stands for:
 //   scope("\\_SB", {device("PCI0", {name("_HID", eisa_id("PNP0A03"))})})
-// Encodings follow ACPI 6.x chapter 20 (AML grammar).
+// Encodings follow ACPI 6.x chapter 20 (AML grammar). Resource descriptors
+// for _CRS/_PRS buffers are in bios/aml_resources.h, methods, operators and
+// operation regions in bios/aml_code.h.
 #pragma once
 #include <cstdint>
 #include <initializer_list>
@@ -26,18 +28,13 @@ Bytes name(std::string_view path, const Bytes& value);           // Name(path, v
 Bytes scope(std::string_view path, std::initializer_list<Bytes> terms);
 Bytes device(std::string_view path, std::initializer_list<Bytes> terms);
 Bytes package(std::initializer_list<Bytes> elements);
+// The same for term lists built in a loop.
+Bytes scope(std::string_view path, const std::vector<Bytes>& terms);
+Bytes device(std::string_view path, const std::vector<Bytes>& terms);
+Bytes package(const std::vector<Bytes>& elements);
 Bytes buffer(const Bytes& data);
 
-// Resource descriptors for _CRS buffers.
-Bytes memory32_fixed(uint32_t base, uint32_t length, bool writable);
-// Bridge windows (ResourceProducer, MinFixed, MaxFixed, PosDecode), as a
-// PCI host bridge's _CRS lists them.
-Bytes word_bus_number(uint16_t min, uint16_t max);
-Bytes word_io(uint16_t min, uint16_t max);  // EntireRange
-Bytes dword_memory(uint32_t min, uint32_t max, bool cacheable);  // ReadWrite
-Bytes io_port(uint16_t base, uint8_t length);  // IO(Decode16, base, base, 1, length)
-Bytes end_tag();  // EndTag with checksum 0 ("ignore")
-
 Bytes concat(std::initializer_list<Bytes> parts);
+Bytes concat(const std::vector<Bytes>& parts);
 
 }  // namespace petrel::aml

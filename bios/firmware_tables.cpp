@@ -6,6 +6,7 @@
 #include "bios/acpi_tables.h"
 #include "bios/boot_state.h"
 #include "bios/mp_table.h"
+#include "bios/smbios.h"
 #include "memory/physical_memory.h"
 
 namespace petrel {
@@ -26,13 +27,21 @@ FirmwareTables install_firmware_tables(PhysicalMemory& mem, const FirmwareConfig
         AcpiConfig acfg;
         acfg.cpus = cfg.cpus;
         acfg.hpet = cfg.hpet;
+        acfg.serial_ports = cfg.serial_ports;
         acfg.pci_hole_start = uint32_t(mem.below_4g());
+        acfg.above_4g = mem.above_4g();
         fw.rsdp_addr = install_acpi_tables(mem, acfg, kRsdpAddr, fw.region_base, fw.region_size).rsdp_addr;
     }
     MpConfig mcfg;
     mcfg.cpus = cfg.cpus;
     install_mp_table(mem, mcfg, kMpFloatAddr, kMpConfigAddr);
     fw.mp_float_addr = kMpFloatAddr;
+    SmbiosConfig scfg;
+    scfg.cpus = cfg.cpus;
+    scfg.below_4g = mem.below_4g();
+    scfg.above_4g = mem.above_4g();
+    install_smbios(mem, scfg, kSmbiosEntryAddr, kSmbiosTableAddr, kSmbiosTableLimit);
+    fw.smbios_addr = kSmbiosEntryAddr;
     E820Entry region{fw.region_base, fw.region_size, E820Type::Reserved};
     fw.e820 = build_e820(mem, std::span(&region, 1));
     return fw;

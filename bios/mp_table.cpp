@@ -15,7 +15,7 @@ enum : uint8_t { kEntProcessor = 0, kEntBus = 1, kEntIoApic = 2, kEntIoInt = 3, 
 enum : uint8_t { kIntINT = 0, kIntNMI = 1, kIntExtINT = 3 };
 constexpr uint16_t kLevelActiveHigh = 0x000d;  // polarity 01 = high, trigger 11 = level
 // CPUID.1 EAX of the emulated CPU (family 6 model 0x3D) and EDX bits FPU|APIC.
-constexpr uint32_t kCpuSignature = 0x000306d4;
+constexpr uint32_t kCpuSignature = pc::kCpuidSignature;
 constexpr uint32_t kCpuFeatures = (1u << 0) | (1u << 9);
 }  // namespace
 

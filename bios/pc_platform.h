@@ -36,4 +36,19 @@ constexpr uint16_t kPciIrqMask = (1u << 5) | (1u << 9) | (1u << 10) | (1u << 11)
 
 constexpr uint8_t kRtcCenturyIndex = 0x32;  // CMOS century byte
 
+// COM1-COM4: I/O base (8 ports each) and ISA IRQ, the PC/AT assignment.
+struct SerialPort {
+    uint16_t port;
+    uint8_t irq;
+};
+constexpr SerialPort kSerialPorts[] = {{0x3f8, 4}, {0x2f8, 3}, {0x3e8, 4}, {0x2e8, 3}};
+
+// The emulated CPU's identity as firmware tables report it (MP processor
+// entries, SMBIOS type 4): CPUID.1 EAX (family 6, model 0x3D, stepping 4)
+// and EDX, and the brand string. Keep in step with cpu/system/cpuid.cpp.
+constexpr uint32_t kCpuidSignature = 0x000306d4;
+constexpr uint32_t kCpuidFeaturesEdx = 0x078bfbff;  // FPU..APIC, SEP..PSE36, CLFSH, MMX, FXSR, SSE, SSE2
+constexpr const char* kCpuVendor = "GenuineIntel";
+constexpr const char* kCpuBrand = "Petrel Virtual CPU";
+
 }  // namespace petrel::pc
