@@ -29,20 +29,121 @@ void Cpu::on_code_page_written(uint64_t page) {
 }
 
 StopReason Cpu::run(uint64_t max_insns) {
-    uint64_t end = icount + max_insns;
+    const uint64_t end = icount + max_insns;
+    // Controllers that never kick irq_pending are still polled once per call.
+    bool poll = true;
+    const Block* prev = nullptr;  // the block just run, when the next may be chained to it
+    uint64_t prev_gen = 0;
     while (icount < end) {
         if (stop_requested.load(std::memory_order_relaxed)) return StopReason::StopRequested;
         if (shutdown_) return StopReason::Shutdown;
         if (s.halted) {
-            check_interrupts();
+            try {
+                check_interrupts();
+            } catch (const CpuFault& f) {
+                deliver_fault(f);
+            }
             if (s.halted) return StopReason::Halted;
+            poll = false;
+            prev = nullptr;
         }
-        step();
+        // Per-instruction semantics (single-step, shadows, breakpoints, RF,
+        // a pending #DB, an A20 change) take the one-instruction path.
+        if ((s.rflags & (kTF | kRF)) || (s.dr[7] & 0xff) || s.interrupt_shadow || s.pending_db ||
+            a20_mask != tlb_a20_mask_) {
+            step();
+            poll = false;
+            prev = nullptr;
+            continue;
+        }
+        // prev is alive while no code was dropped since it ran.
+        if (prev_gen != block_cache_.generation()) prev = nullptr;
+        block_cache_.collect_garbage();
+        try {
+            if (poll || irq_pending.load(std::memory_order_relaxed) || (irq_wait_if_ && (s.rflags & kIF)) ||
+                (irq_wait_nmi_ && !s.nmi_blocked)) {
+                poll = false;
+                if (check_interrupts()) {  // look at the handler's state again
+                    prev = nullptr;
+                    continue;
+                }
+            }
+            prev = run_block(prev);
+            prev_gen = block_cache_.generation();
+        } catch (const CpuFault& f) {
+            prev = nullptr;
+            deliver_fault(f);
+        }
     }
     return StopReason::Budget;
 }
 
+// Runs the block at CS:RIP with the fast-path preconditions of run(): no
+// single-step, no breakpoints, no shadow. Stops after an instruction that
+// leaves the straight line (a taken branch, a REP chunk, an event) or after
+// one that dropped cached code (self-modifying code sees the new bytes at the
+// next instruction). A fault leaves s.rip on the faulting instruction and
+// icount counting only the instructions before it.
+const Block* Cpu::run_block(const Block* prev) {
+    const bool bits64 = code_mode() == CodeMode::Bits64;
+    const Block* b = nullptr;
+    uint64_t ctx = (block_cache_.generation() << 2) | s.cpl;
+    // A chained successor skips the lookup; outside 64-bit mode the CS limit
+    // check of the lookup is repeated (a link does not know the limit).
+    if (prev && (bits64 || s.rip <= s.seg[CS].limit)) {
+        if (prev->link_rip[0] == s.rip && prev->link_ctx[0] == ctx) b = prev->link[0];
+        else if (prev->link_rip[1] == s.rip && prev->link_ctx[1] == ctx) b = prev->link[1];
+    }
+    if (!b) {
+        b = &block_cache_.lookup(*this);
+        ctx = (block_cache_.generation() << 2) | s.cpl;  // a lookup may drop code (cache full)
+        if (prev && b->cached) {
+            const unsigned i = prev->link_next;
+            prev->link_next ^= 1;
+            prev->link[i] = b;
+            prev->link_rip[i] = s.rip;
+            prev->link_ctx[i] = ctx;
+        }
+    }
+    const uint64_t gen = ctx >> 2;
+    const CachedInsn* p = b->insns.data();
+    const CachedInsn* last = p + b->insns.size() - 1;
+    // Outside 64-bit mode the whole block must be inside the CS limit it is
+    // entered with (blocks are shared by every CS with the same code mode).
+    if (!bits64 && s.rip + b->bytes - 1 > s.seg[CS].limit) last = p;
+    s.tf_at_start = false;
+    for (;;) {
+        const uint64_t fall = s.rip + p->insn.length;
+        next_rip = fall;
+        p->handler(*this, p->insn);
+        s.rip = next_rip;
+        ++icount;
+        if (block_cache_.generation() != gen) return nullptr;
+        if (next_rip != fall) break;  // a taken branch, a REP chunk, an event
+        if (p == last) break;
+        ++p;
+    }
+    // Execution left the block at p: chain only when p kept mode and CPL.
+    if (!b->cached || (p == last && !b->chainable)) return nullptr;
+    if (p != last && block_ends_after(p->insn) && !is_near_branch(p->insn.op)) return nullptr;
+    return b;
+}
+
+void Cpu::deliver_fault(const CpuFault& f) {
+    // A faulting instruction has no trap-class #DB of its own.
+    s.pending_db = 0;
+    s.tf_at_start = false;
+    // The faulting instruction left RIP at its start: deliver the exception.
+    try {
+        deliver_event(f.vector, EventKind::Exception, f.has_error, f.error);
+    } catch (const CpuFault&) {
+        // deliver_event escalates to #DF / shutdown itself; nothing may escape.
+        shutdown("fault while delivering a fault");
+    }
+}
+
 void Cpu::step() {
+    block_cache_.collect_garbage();
     // a20_mask written directly (rather than through set_a20): the TLB caches
     // identity translations made with the old mask.
     if (a20_mask != tlb_a20_mask_) set_a20(a20_mask & (1ull << 20));
@@ -50,16 +151,7 @@ void Cpu::step() {
         check_interrupts();
         if (!s.halted) execute_one();
     } catch (const CpuFault& f) {
-        // A faulting instruction has no trap-class #DB of its own.
-        s.pending_db = 0;
-        s.tf_at_start = false;
-        // The faulting instruction left RIP at its start: deliver the exception.
-        try {
-            deliver_event(f.vector, EventKind::Exception, f.has_error, f.error);
-        } catch (const CpuFault&) {
-            // deliver_event escalates to #DF / shutdown itself; nothing may escape.
-            shutdown("fault while delivering a fault");
-        }
+        deliver_fault(f);
     }
 }
 
@@ -69,25 +161,38 @@ void Cpu::shutdown(const char* why) {
     if (on_shutdown) on_shutdown(why);
 }
 
-void Cpu::check_interrupts() {
-    if (s.wait_for_sipi) return;  // INIT state: only a startup IPI (Cpu::startup_ipi)
+bool Cpu::check_interrupts() {
+    if (s.wait_for_sipi) return false;  // INIT state: only a startup IPI (Cpu::startup_ipi)
     if (s.interrupt_shadow) {
         // STI/MOV SS shadow covers exactly one instruction.
-        if (!s.halted) { s.interrupt_shadow = false; return; }
+        if (!s.halted) { s.interrupt_shadow = false; return false; }
         s.interrupt_shadow = false;
     }
-    if (!intc) return;
-    if (intc->has_nmi() && !s.nmi_blocked) {
-        intc->acknowledge_nmi();
-        s.halted = false;
-        deliver_event(kVecNMI, EventKind::Nmi, false, 0);
-        return;
+    // Cleared before polling, so a kick racing with the poll is not lost.
+    irq_pending.store(false, std::memory_order_relaxed);
+    irq_wait_if_ = irq_wait_nmi_ = false;
+    if (!intc) return false;
+    if (intc->has_nmi()) {
+        if (!s.nmi_blocked) {
+            intc->acknowledge_nmi();
+            s.halted = false;
+            irq_pending.store(true, std::memory_order_relaxed);  // more may wait
+            deliver_event(kVecNMI, EventKind::Nmi, false, 0);
+            return true;
+        }
+        irq_wait_nmi_ = true;
     }
-    if ((s.rflags & kIF) && intc->has_interrupt()) {
-        uint8_t vector = intc->acknowledge();
-        s.halted = false;
-        deliver_event(vector, EventKind::External, false, 0);
+    if (intc->has_interrupt()) {
+        if (s.rflags & kIF) {
+            uint8_t vector = intc->acknowledge();
+            s.halted = false;
+            irq_pending.store(true, std::memory_order_relaxed);
+            deliver_event(vector, EventKind::External, false, 0);
+            return true;
+        }
+        irq_wait_if_ = true;
     }
+    return false;
 }
 
 void Cpu::execute_one() {
@@ -96,9 +201,9 @@ void Cpu::execute_one() {
     else if (s.dr[7] & 0xff) check_instruction_breakpoints();
     s.tf_at_start = s.rflags & kTF;
     s.ss_debug_shadow = false;  // set again by this instruction if it loads SS
-    // A copy: the handler may write to its own code page, which drops the
-    // cache entry while the handler still reads the instruction.
-    const CachedInsn ci = block_cache_.lookup_or_decode(*this);
+    // No copy: a handler that writes to its own code page only moves the
+    // block to the cache's graveyard, freed between instructions.
+    const CachedInsn& ci = block_cache_.lookup(*this).insns[0];
     next_rip = s.rip + ci.insn.length;
     ci.handler(*this, ci.insn);
     s.rip = next_rip;

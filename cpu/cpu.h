@@ -96,9 +96,15 @@ public:
     // CPU in real mode at vector << 12 and is ignored otherwise.
     void init_signal(bool bsp);
     void startup_ipi(uint8_t vector);
-    // Runs up to max_insns instructions (fewer when halted, stopped or shut down).
+    // Runs up to max_insns instructions (fewer when halted, stopped or shut
+    // down; it may overshoot by the rest of one block). Whole cached blocks
+    // run at a time; interrupts are looked for at block boundaries, when
+    // irq_pending is set (and once per call). Single-step, an interrupt
+    // shadow, RF, pending debug traps or enabled DR7 breakpoints make it
+    // fall back to step().
     StopReason run(uint64_t max_insns);
-    // Executes exactly one instruction (or delivers one pending event).
+    // Executes exactly one instruction (or delivers one pending event); polls
+    // the interrupt controller every time.
     void step();
 
     // The A20 line (i8042 output port / port 92h): masks physical address bit 20
@@ -274,8 +280,18 @@ private:
     uint64_t read_linear_slow(uint64_t lin, unsigned size, bool user);
     void write_linear_slow(uint64_t lin, unsigned size, uint64_t value, bool user);
     void fill_tlb(uint64_t lin, Access access, bool user, uint64_t phys);
-    void check_interrupts();
+    // Polls the interrupt controller and delivers what it may; true when an
+    // event was delivered. Keeps irq_pending / irq_wait_* up to date.
+    bool check_interrupts();
     void execute_one();
+    // The block loop (cpu.cpp): runs the cached block at CS:RIP.
+    // Returns the block when the loop may chain from it (see Block::link).
+    const Block* run_block(const Block* prev);
+    void deliver_fault(const CpuFault& f);
+    // Something was pending but not deliverable (IF = 0 / NMI blocked): poll
+    // again at the next block boundary where that changed.
+    bool irq_wait_if_ = false;
+    bool irq_wait_nmi_ = false;
 };
 
 // The handler of each Op (cpu/interp/handlers.cpp). Unset ops raise #UD.

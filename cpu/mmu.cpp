@@ -200,17 +200,20 @@ uint64_t Cpu::translate(uint64_t lin, Access access, bool user) {
 }
 
 void Cpu::tlb_flush_all() {
+    block_cache_.bump_generation();  // chained blocks hold translations
     for (auto& set : tlb_)
         for (TlbEntry& e : set) e = TlbEntry{};
 }
 
 void Cpu::tlb_flush_nonglobal() {
+    block_cache_.bump_generation();  // chained blocks hold translations
     for (auto& set : tlb_)
         for (TlbEntry& e : set)
             if (!e.global) e = TlbEntry{};
 }
 
 void Cpu::tlb_flush_page(uint64_t lin) {
+    block_cache_.bump_generation();  // chained blocks hold translations
     // Entries of a large guest page sit in many slots: drop every entry that
     // came from the large page containing lin.
     uint64_t vpn = lin >> 12;
