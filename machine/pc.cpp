@@ -73,6 +73,7 @@ void PcMachine::load_guest() {
     board_->program_firmware_defaults();
     FirmwareConfig fc;
     fc.cpus = opts_.smp;
+    fc.serial_ports = unsigned(board_->serial_count());
     FirmwareTables fw = install_firmware_tables(mem_, fc);
     BootState bs = load_direct_kernel(mem_, DirectBootFiles{opts_.kernel, opts_.initrd, opts_.append}, fw);
     apply_firmware_mtrrs(cpu_, mem_.below_4g());

@@ -25,6 +25,10 @@ struct SerialSlot {
 };
 constexpr SerialSlot kSerialSlots[] = {{0x3f8, 4}, {0x2f8, 3}, {0x3e8, 4}, {0x2e8, 3}};
 constexpr uint16_t kPortPost = 0x80, kPortIoDelay = 0xed, kPortDebugcon = 0xe9;
+// What the firmware programs into PIIX3 PIRQRC[A-D] (bytes, A lowest) and
+// the slave ELCR (IRQ 10 and 11 level-triggered).
+constexpr uint32_t kFirmwarePirqRoutes = 0x0b0b0a0a;
+constexpr uint8_t kFirmwareElcrSlave = (1u << (10 - 8)) | (1u << (11 - 8));
 constexpr uint16_t kPortPciAddress = 0xcf8, kPortPciData = 0xcfc;
 }  // namespace
 
@@ -164,6 +168,12 @@ void PcBoard::reset() {
     port92_.reset();
 }
 
-void PcBoard::program_firmware_defaults() { piix4_pm_.program_pm_base(pc::kAcpiPmBase); }
+void PcBoard::program_firmware_defaults() {
+    piix4_pm_.program_pm_base(pc::kAcpiPmBase);
+    // SeaBIOS's PCI interrupt routing: PIRQA-D -> IRQ 10, 10, 11, 11, and
+    // those IRQs level-triggered in the ELCR (a PCI line is level, shared).
+    pci_.config_write(0, pci_devfn(1, 0), Piix3::kPirqRoute, kFirmwarePirqRoutes, 4);
+    pic_.elcr_io().io_write(1, kFirmwareElcrSlave, 1);
+}
 
 }  // namespace petrel

@@ -69,8 +69,9 @@ public:
 
     // Machine reset: every device to its power-on state (the LAPIC too).
     void reset();
-    // Direct boot has no BIOS to program the PIIX4 PM base: do what SeaBIOS
-    // does, so the ACPI tables' PM1 blocks decode.
+    // Direct boot has no BIOS: do what SeaBIOS does to the chipset, so the
+    // ACPI tables' PM1 blocks decode and the PCI interrupt links are routed
+    // (PM base 0x600; PIRQA-D to IRQ 10/10/11/11, level in the ELCR).
     void program_firmware_defaults();
 
     Lapic& lapic() { return lapic_; }

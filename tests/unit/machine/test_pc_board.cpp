@@ -212,3 +212,10 @@ TEST_CASE("pc board: COM1-COM4 at their ports; COM1 and COM3 share IRQ 4 without
     arm_thre(0x3e8, false);  // ... and low again: must not pull IRQ 4 down under COM1
     CHECK(board.lapic().has_interrupt());
 }
+
+TEST_CASE_FIXTURE(BoardFixture, "pc board: firmware defaults route PIRQA-D to IRQ 10/10/11/11, level-triggered") {
+    board.program_firmware_defaults();
+    io.write(0xcf8, 0x80000860u, 4);  // 00:01.0 register 0x60: PIRQRC[A-D]
+    CHECK(uint32_t(io.read(0xcfc, 4)) == 0x0b0b0a0au);
+    CHECK(io.read(0x4d1, 1) == 0x0c);  // ELCR2: IRQ 10 and 11 level
+}
