@@ -3,6 +3,9 @@
 ; (#NM for x87, #UD for SSE), #MF with CR0.NE delivered at the next waiting
 ; x87 instruction (not at the one that caused it), FNSTSW not waiting,
 ; a masked SSE exception's MXCSR flag, SSE with CR4.OSFXSR=0 #UD.
+; Not tested: FERR# -> IRQ 13 with CR0.NE=0. QEMU 7.2 TCG aborts on it
+; (assertion qemu_mutex_iothread_locked in tcg_handle_interrupt), and
+; Petrel's machine does not route Cpu::on_ferr to IRQ 13 (no interrupt).
 %include "guest.inc"
 
 CR0_MP equ 1 << 1
