@@ -614,6 +614,7 @@ DecodeStatus decode(const uint8_t* bytes, size_t avail, CodeMode mode, DecodedIn
         return st;
     }
     out.length = static_cast<uint8_t>(c.pos);
+    out.modrm = c.modrm;  // x87 FOP is built from it
     // Prefix bits: F3/F2 are REP/REPNE only when not a mandatory prefix.
     uint16_t p = 0;
     if (c.lock) p |= kPrefixLock;

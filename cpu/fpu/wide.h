@@ -70,17 +70,19 @@ inline Wide wide_add(Wide a, Wide b) {
     if (b.zero()) return a;
     if (wide_mag_less(a, b)) std::swap(a, b);
     const uint32_t d = static_cast<uint32_t>(a.exp - b.exp);
-    // Bits of b shifted out leave a sticky 1, so a result that is not exact
-    // never looks exact (an x87 result just off a representable value must
-    // still be inexact and round the right way).
-    u128 bs = d >= 128 ? 0 : b.sig >> d;
-    if (d >= 128 || (bs << d) != b.sig) bs |= 1;
+    // Bits of b shifted out are remembered as a sticky low bit that is
+    // OR-ed in, never added: the true sum lies strictly between s and s + 1
+    // (in units of the last bit), so a result just off a representable
+    // value stays inexact and rounds the right way, and several tiny terms
+    // cannot carry into a real bit.
+    const u128 bs = d >= 128 ? 0 : b.sig >> d;
+    const bool lost = d >= 128 || (bs << d) != b.sig;
     if (a.sign == b.sign) {
         const u128 s = a.sig + bs;
-        if (s < a.sig) return Wide{a.sign, a.exp + 1, (s >> 1) | (u128{1} << 127)};
-        return Wide{a.sign, a.exp, s};
+        if (s < a.sig) return Wide{a.sign, a.exp + 1, (s >> 1) | (u128{1} << 127) | (s & 1) | lost};
+        return Wide{a.sign, a.exp, s | lost};
     }
-    return wide_norm(a.sign, a.exp, a.sig - bs);
+    return wide_norm(a.sign, a.exp, (a.sig - bs - lost) | lost);
 }
 inline Wide wide_sub(const Wide& a, const Wide& b) { return wide_add(a, wide_neg(b)); }
 

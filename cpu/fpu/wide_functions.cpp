@@ -1,5 +1,6 @@
 // Series for sin, cos, e^t - 1, ln and atan on Wide, and the constants.
-// Each series runs until its terms fall below the sum's last bit; the
+// Each series runs until its terms fall below the sum's last bit (the last
+// one still added: its sticky bit keeps an inexact sum inexact); the
 // callers' reductions keep the arguments small enough that this takes at
 // most about fifty terms.
 #include "cpu/fpu/wide_functions.h"
@@ -18,9 +19,9 @@ Wide odd_power_series(const Wide& z, bool alternate) {
     for (uint64_t k = 1; k < 400; ++k) {
         pw = wide_mul(pw, z2);
         Wide term = wide_div_small(pw, 2 * k + 1);
-        if (negligible(term, sum)) break;
         if (alternate && (k & 1)) term = wide_neg(term);
-        sum = wide_add(sum, term);
+        sum = wide_add(sum, term);  // even a negligible term leaves its sticky bit
+        if (negligible(term, sum)) break;
     }
     return sum;
 }
@@ -71,8 +72,8 @@ Wide wide_sin(const Wide& r) {
     Wide sum = r, term = r;
     for (uint64_t k = 1; k < 100; ++k) {
         term = wide_neg(wide_div_small(wide_mul(term, r2), (2 * k) * (2 * k + 1)));
-        if (negligible(term, sum)) break;
         sum = wide_add(sum, term);
+        if (negligible(term, sum)) break;
     }
     return sum;
 }
@@ -82,8 +83,8 @@ Wide wide_cos(const Wide& r) {
     Wide sum = one(), term = one();
     for (uint64_t k = 1; k < 100; ++k) {
         term = wide_neg(wide_div_small(wide_mul(term, r2), (2 * k - 1) * (2 * k)));
-        if (negligible(term, sum)) break;
         sum = wide_add(sum, term);
+        if (negligible(term, sum)) break;
     }
     return sum;
 }
@@ -92,8 +93,8 @@ Wide wide_expm1(const Wide& t) {
     Wide sum = t, term = t;
     for (uint64_t k = 2; k < 200; ++k) {
         term = wide_div_small(wide_mul(term, t), k);
-        if (negligible(term, sum)) break;
         sum = wide_add(sum, term);
+        if (negligible(term, sum)) break;
     }
     return sum;
 }

@@ -78,7 +78,8 @@ F80 remainder(const F80& a, const F80& b, bool round_nearest, uint64_t& quotient
     if (x.nan() || y.nan()) return propagate_nan<F80>(x, &y, env);
     if (x.kind == Kind::Inf || y.kind == Kind::Zero) return invalid_f80(env);
     if (x.denormal || y.denormal) env.flags |= kDenormal;
-    if (x.kind == Kind::Zero || y.kind == Kind::Inf) return x.kind == Kind::Zero ? make_zero<F80>(x.sign) : a;
+    if (x.kind == Kind::Zero) return make_zero<F80>(x.sign);
+    if (y.kind == Kind::Inf) return x.denormal ? pack_exact(x.sign, x.exp, x.sig, env) : a;  // normalized
 
     const int32_t d = x.exp - y.exp;
     if (d >= 64) {

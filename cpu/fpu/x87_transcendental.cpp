@@ -46,6 +46,10 @@ constexpr int kFrac = 318;
 using Fixed = uint64_t[kLimbs];
 
 // |x| = k * π/2 + r with k the nearest integer: r in [-π/4, π/4], q = k mod 4.
+// The hardware reduces with π rounded to 66 bits (SDM vol. 1 8.3.10 for
+// Intel; the AMD host does the same: its results for large arguments match
+// a 66-bit π, not the true one), and so does this: r = |x| - k * P66 exactly.
+// P66's bits 67-69 are zero, so this is also π to 69 bits.
 void reduce(const Unpacked& x, Wide& r, unsigned& q) {
     const WideConstants& c = wide_constants();
     const Wide ax{false, x.exp, u128{x.sig} << 64};
@@ -66,9 +70,11 @@ void reduce(const Unpacked& x, Wide& r, unsigned& q) {
     const int s = x.exp - 63 + kFrac;
     X[s / 64] = x.sig << (s % 64);
     if (s % 64) X[s / 64 + 1] = x.sig >> (64 - s % 64);
+    // π/2 to 66 bits: bits 318 down to 253 of the fixed-point value.
+    uint64_t p66[5] = {0, 0, 0, c.pi_half_fixed[3] & ~((1ull << 61) - 1), c.pi_half_fixed[4]};
     uint64_t carry = 0;
     for (int i = 0; i < 5; ++i) {
-        const u128 p = u128{k} * c.pi_half_fixed[i] + carry;
+        const u128 p = u128{k} * p66[i] + carry;
         KP[i] = static_cast<uint64_t>(p);
         carry = static_cast<uint64_t>(p >> 64);
     }
@@ -216,8 +222,14 @@ F80 exp2m1(const F80& a, Env& env) {
         case Kind::Inf: return x.sign ? f80(true, 0x3fff, 1ull << 63) : a;
         default: break;
     }
-    // 2^x - 1 is rational only at the integers: -1 -> -1/2, 1 -> 1.
-    if (x.exp == 0 && x.sig == 1ull << 63) return x.sign ? f80(true, 0x3ffe, 1ull << 63) : a;
+    // 2^x - 1 is rational only at the integers: -1 -> -1/2, 1 -> 1. The
+    // host reports them inexact (and +1 rounded up), as its approximation
+    // sees them; so does this.
+    if (x.exp == 0 && x.sig == 1ull << 63) {
+        env.flags |= kInexact;
+        env.rounded_up = !x.sign;
+        return x.sign ? f80(true, 0x3ffe, 1ull << 63) : a;
+    }
     const Wide t = wide_mul(Wide{x.sign, x.exp, u128{x.sig} << 64}, wide_constants().ln2);
     // Far outside [-1, 1] the result is undefined; keep the series finite.
     if (t.exp > 8) return x.sign ? f80(true, 0x3fff, 1ull << 63) : make_inf<F80>(false);

@@ -126,11 +126,12 @@ void op_fxtract(Cpu& cpu, const DecodedInsn& d) {
 }
 
 // FPREM (truncated quotient) / FPREM1 (nearest): C2 = reduction incomplete;
-// C0, C3, C1 = quotient bits 2, 1, 0.
+// C0, C3, C1 = quotient bits 2, 1, 0 of a complete reduction.
 template <bool kNearest>
 void op_fprem(Cpu& cpu, const DecodedInsn& d) {
     x87_begin(cpu, d);
     if (st_empty(cpu, 0) || st_empty(cpu, 1)) {
+        cpu.s.x87.fsw &= static_cast<uint16_t>(~kFswC2);  // as the host CPU does
         x87_underflow_result(cpu, 0, false);
         return;
     }
@@ -140,7 +141,12 @@ void op_fprem(Cpu& cpu, const DecodedInsn& d) {
     const fp::F80 r = fp::remainder(st(cpu, 0), st(cpu, 1), kNearest, q, complete, env);
     if (!x87_report(cpu, env.flags)) return;
     st_write(cpu, 0, r);
-    set_cc(cpu, q & 4, q & 1, !complete, q & 2);
+    // A NaN result (NaN operand, invalid operation) computes no quotient:
+    // C0 and C3 are kept, C1 and C2 cleared, as the host CPU does.
+    const uint16_t fsw = cpu.s.x87.fsw;
+    if (fp::is_nan(r)) set_cc(cpu, fsw & kFswC0, false, false, fsw & kFswC3);
+    else if (!complete) set_cc(cpu, false, false, true, false);  // partial: only C2 (host behaviour)
+    else set_cc(cpu, q & 4, q & 1, false, q & 2);
 }
 
 }  // namespace

@@ -68,7 +68,9 @@ unsigned store_env(const Cpu& cpu, unsigned size, uint8_t* b) {
     for (unsigned i = 0; i < 3; ++i) put(b + i * step, words[i] | (wide ? 0xffff0000u : 0), step);
     uint8_t* p = b + 3 * step;
     if (real_layout(cpu)) {
-        const uint32_t ip = static_cast<uint32_t>(x.fip), dp = static_cast<uint32_t>(x.fdp);
+        // The real-mode image holds 20-bit (or 32-bit) linear pointers.
+        const uint32_t ip = static_cast<uint32_t>(x.fip + (uint32_t{x.fcs} << 4));
+        const uint32_t dp = static_cast<uint32_t>(x.fdp + (uint32_t{x.fds} << 4));
         if (wide) {
             put(p + 0, (ip & 0xffff) | 0xffff0000u, 4);
             put(p + 4, ((ip >> 16) << 12) | (x.fop & 0x7ff), 4);

@@ -16,6 +16,7 @@ template <bool kSin>
 void op_fsin_fcos(Cpu& cpu, const DecodedInsn& d) {
     x87_begin(cpu, d);
     if (st_empty(cpu, 0)) {
+        set_c2(cpu, false);  // as the host CPU does
         x87_underflow_result(cpu, 0, false);
         return;
     }
@@ -38,6 +39,7 @@ template <bool kTan>
 void op_two_results(Cpu& cpu, const DecodedInsn& d) {
     x87_begin(cpu, d);
     if (st_empty(cpu, 0) || !st_empty(cpu, 7)) {
+        set_c2(cpu, false);  // as the host CPU does
         if (!x87_stack_fault(cpu, !st_empty(cpu, 0))) return;
         st_write(cpu, 0, real_indefinite());
         x87_push(cpu, real_indefinite());

@@ -160,6 +160,31 @@ void collect(const Skeleton& sk, DecodeFn decode_fn, std::map<std::string, Form>
             out.emplace(key, std::move(f));
         }
     }
+    // The x87 escapes D8-DF name many register forms by the whole ModRM byte
+    // (D9 FE is FSIN, DF E0 FNSTSW AX), which the ModRM bytes above (rm = 1)
+    // never reach: try every register ModRM of them.
+    if (ok[0][0] && per_reg[0][0].map == 0 && per_reg[0][0].opcode >= 0xd8 && per_reg[0][0].opcode <= 0xdf) {
+        for (unsigned m = 0xc0; m <= 0xff; ++m) {
+            DecodedInsn d;
+            build(static_cast<uint8_t>(m), b);
+            if (decode_fn(b.data(), b.size(), CodeMode::Bits64, d) != DecodeStatus::Ok) continue;
+            if (!is_tested_form(d) || !fits_harness(d)) continue;
+            const std::string key = hex(sk.header.data(), h) + "/" + std::to_string((m >> 3) & 7) + " r " +
+                                    std::string(op_name(d.op)) + " " + signature(d);
+            if (out.count(key)) continue;
+            Form f;
+            build(static_cast<uint8_t>(m), f.bytes);
+            f.bytes.resize(d.length);
+            f.insn = d;
+            f.header = h;
+            f.has_modrm = true;
+            f.vex = false;
+            f.rex = sk.rex;
+            f.group = true;
+            f.name = std::string(op_name(d.op)) + " " + signature(d) + " [" + hex(f.bytes.data(), f.bytes.size()) + "]";
+            out.emplace(key, std::move(f));
+        }
+    }
     // Decoded user-mode forms outside this harness's state (x87, SSE): counted
     // so the summary says how much is left for later state kinds.
     std::map<std::string, bool> seen;

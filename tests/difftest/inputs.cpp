@@ -113,7 +113,8 @@ State InputGen::state(const DecodedInsn& d) {
     s.mxcsr = 0x1f80 | (below(4) << 13) | (below(2) ? 0x8000 : 0) | (below(2) ? 0x40 : 0);
     // x87: exceptions masked, random rounding and precision control, random
     // TOP and condition codes, random tags, registers with specials (zeros,
-    // ones, infinities, NaNs, denormals, pseudo-denormals, unnormals).
+    // ones, infinities, NaNs, denormals, pseudo-denormals, unnormals, and
+    // normals near 1 as often as normals of any exponent).
     memset(s.fx, 0, sizeof s.fx);
     const uint16_t fcw = static_cast<uint16_t>(0x037f & ~0x0f00) | static_cast<uint16_t>(below(16) << 8);
     const uint16_t fsw = static_cast<uint16_t>((below(8) << 11) | (rng() & 0x4700));
@@ -125,7 +126,7 @@ State InputGen::state(const DecodedInsn& d) {
         uint64_t sig;
         uint16_t se;
         const uint16_t sign = below(2) ? 0x8000 : 0;
-        switch (below(9)) {
+        switch (below(10)) {
             case 0: sig = 0; se = sign; break;                                       // zero
             case 1: sig = 1ull << 63; se = sign | 0x3fff; break;                      // 1.0
             case 2: sig = 1ull << 63; se = sign | 0x7fff; break;                      // infinity
@@ -134,6 +135,9 @@ State InputGen::state(const DecodedInsn& d) {
             case 5: sig = rng() >> 1; se = sign; break;                              // denormal
             case 6: sig = (1ull << 63) | rng(); se = sign; break;                    // pseudo-denormal
             case 7: sig = rng() >> 1; se = static_cast<uint16_t>(sign | (1 + below(0x7ffe))); break;  // unnormal
+            // Normal, |v| in [2^-66, 2^66): where the transcendentals and
+            // conversions to integers do their real work.
+            case 8: sig = (1ull << 63) | rng(); se = static_cast<uint16_t>(sign | (0x3fff - 66 + below(132))); break;
             default: sig = (1ull << 63) | rng(); se = static_cast<uint16_t>(sign | (1 + below(0x7ffe))); break;
         }
         memcpy(s.fx + 32 + 16 * i, &sig, 8);

@@ -335,7 +335,7 @@ int main(int argc, char** argv) {
            covered, decoded, cases_run, cases_skipped, cases_failed, failed_forms,
            opt.fallback ? " [fallback decoder]" : "");
     if (en.other_user)
-        printf("difftest: %zu decoded x87/SSE forms not run (FPU environment stores, addressing the harness lacks)\n",
+        printf("difftest: %zu decoded x87/SSE forms not run (FXSAVE/FXRSTOR, addressing the harness lacks)\n",
                en.other_user);
     if (!uncovered_by_op.empty()) {
         printf("difftest: uncovered (no Petrel handler):");
