@@ -34,6 +34,11 @@ PcMachine::PcMachine(const Options& opts) : opts_(opts), mem_(opts.ram_bytes), c
     signals.reset = [this](const char* why) { request_reset(why, false); };
     signals.power_off = [this] { request_exit(0); };
     signals.debug_exit = [this](int status) { request_exit(status); };
+    signals.memory_remapped = [this](uint64_t base, uint64_t size) {
+        for (uint64_t page = base & kPageMask; page < base + size; page += kPageSize)
+            cpu_.block_cache().invalidate_page(page);
+        cpu_.tlb_flush_all();
+    };
     board_ = std::make_unique<PcBoard>(clock_, mem_, io_, cfg, std::move(signals));
 
     wire_cpu();

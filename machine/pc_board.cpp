@@ -27,6 +27,7 @@ constexpr SerialSlot kSerialSlots[] = {{0x3f8, 4}, {0x2f8, 3}, {0x3e8, 4}, {0x2e
 constexpr uint16_t kPortPost = 0x80, kPortIoDelay = 0xed, kPortDebugcon = 0xe9;
 // What the firmware programs into PIIX3 PIRQRC[A-D] (bytes, A lowest) and
 // the slave ELCR (IRQ 10 and 11 level-triggered).
+constexpr uint8_t kPamRamRw = 0x3;  // a PAM field: reads and writes to DRAM
 constexpr uint32_t kFirmwarePirqRoutes = 0x0b0b0a0a;
 constexpr uint8_t kFirmwareElcrSlave = (1u << (10 - 8)) | (1u << (11 - 8));
 constexpr uint16_t kPortPciAddress = 0xcf8, kPortPciData = 0xcfc;
@@ -93,6 +94,10 @@ void PcBoard::map_mmio() {
     // The guest may move its APIC page (IA32_APIC_BASE); a move onto another
     // window is ignored, as a decode conflict would make it useless anyway.
     lapic_.on_base_change = [this](uint64_t base) { mem_.mmio().remap(&lapic_, base); };
+    // The i440FX PAM registers decide, per segment of 0xC0000-0xFFFFF,
+    // whether reads and writes reach RAM or the ROM/PCI side.
+    i440fx_.on_pam_change = [this](const std::array<PamSegment, kPamSegments>& s) { apply_pam(s); };
+    apply_pam(i440fx_.pam_segments());
     // The PIIX4 PM block moves where the guest's PMBA says, when enabled.
     piix4_pm_.on_pm_io_change = [this](bool enabled, uint16_t base) {
         if (pm_io_mapped_) io_.unmap(&acpi_pm_);
@@ -139,6 +144,12 @@ void PcBoard::set_legacy_timers_to_hpet(bool hpet) {
     }
 }
 
+void PcBoard::apply_pam(const std::array<PamSegment, kPamSegments>& segments) {
+    for (const PamSegment& seg : segments) mem_.set_shadow(seg.base, seg.size, seg.read_dram, seg.write_dram);
+    if (signals_.memory_remapped)
+        signals_.memory_remapped(PhysicalMemory::kShadowBase, PhysicalMemory::kShadowEnd - PhysicalMemory::kShadowBase);
+}
+
 void PcBoard::wire_signals() {
     auto a20_changed = [this](bool) { if (signals_.a20) signals_.a20(a20()); };
     i8042_.on_a20 = a20_changed;
@@ -170,6 +181,10 @@ void PcBoard::reset() {
 
 void PcBoard::program_firmware_defaults() {
     piix4_pm_.program_pm_base(pc::kAcpiPmBase);
+    // 0xC0000-0xFFFFF is RAM, readable and writable (where the firmware
+    // tables at 0xF0000 live).
+    for (unsigned i = 0; i < 7; ++i)
+        pci_.config_write(0, pci_devfn(0, 0), I440fx::kPam0 + i, i == 0 ? kPamRamRw << 4 : kPamRamRw * 0x11, 1);
     // SeaBIOS's PCI interrupt routing: PIRQA-D -> IRQ 10, 10, 11, 11, and
     // those IRQs level-triggered in the ELCR (a PCI line is level, shared).
     pci_.config_write(0, pci_devfn(1, 0), Piix3::kPirqRoute, kFirmwarePirqRoutes, 4);

@@ -59,6 +59,9 @@ struct PcBoardSignals {
     std::function<void(const char* why)> reset;   // keyboard controller, port 92h, 0xCF9
     std::function<void()> power_off;              // ACPI S5
     std::function<void(int status)> debug_exit;   // isa-debug-exit: process status (v << 1) | 1
+    // The chipset changed what guest-physical addresses mean (PAM shadowing of
+    // 0xC0000-0xFFFFF): host pointers and decoded code for them are stale.
+    std::function<void(uint64_t base, uint64_t size)> memory_remapped;
 };
 
 class PcBoard {
@@ -88,6 +91,7 @@ private:
     void wire_interrupts();
     void wire_signals();
     void set_legacy_timers_to_hpet(bool hpet);
+    void apply_pam(const std::array<PamSegment, kPamSegments>& segments);
 
     Clock& clock_;
     PhysicalMemory& mem_;

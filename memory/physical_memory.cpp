@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -45,32 +46,58 @@ uint8_t* PhysicalMemory::ram_host(uint64_t paddr) const {
 
 void PhysicalMemory::add_rom(uint64_t base, std::span<const uint8_t> data, std::string name) {
     roms_.push_back(Rom{base, std::vector<uint8_t>(data.begin(), data.end()), std::move(name)});
+    // A ROM alias in the shadow window shows through, as at power-on (PAM 0).
+    if (base < kShadowEnd && base + data.size() > kShadowBase) set_shadow(base, data.size(), false, false);
+}
+
+void PhysicalMemory::set_shadow(uint64_t base, uint64_t size, bool read_ram, bool write_ram) {
+    for (uint64_t a = base & kPageMask; a < base + size && a < kShadowEnd; a += kPageSize) {
+        if (!in_shadow(a)) continue;
+        const uint64_t bit = shadow_bit(a);
+        shadow_read_ram_ = read_ram ? shadow_read_ram_ | bit : shadow_read_ram_ & ~bit;
+        shadow_write_ram_ = write_ram ? shadow_write_ram_ | bit : shadow_write_ram_ & ~bit;
+    }
+}
+
+const PhysicalMemory::Rom* PhysicalMemory::rom_at(uint64_t paddr) const {
+    for (const Rom& r : roms_)
+        if (paddr - r.base < r.data.size()) return &r;
+    return nullptr;
 }
 
 uint8_t* PhysicalMemory::ram_page(uint64_t paddr) {
-    // ROM overrides RAM where both exist (the BIOS alias below 1 MiB).
-    for (const Rom& r : roms_)
-        if (paddr - r.base < r.data.size()) return nullptr;
+    // Shadow window: a direct host pointer only where RAM takes reads and writes.
+    if (in_shadow(paddr)) {
+        const uint64_t bit = shadow_bit(paddr);
+        if (!(shadow_read_ram_ & bit) || !(shadow_write_ram_ & bit)) return nullptr;
+        return ram_host(paddr & kPageMask);
+    }
+    // ROM overrides RAM where both exist.
+    if (rom_at(paddr)) return nullptr;
     if (mmio_.find(paddr & kPageMask)) return nullptr;
     return ram_host(paddr & kPageMask);
 }
 
 const uint8_t* PhysicalMemory::readable_page(uint64_t paddr) {
-    uint64_t page = paddr & kPageMask;
-    for (const Rom& r : roms_)
-        if (page - r.base < r.data.size() && r.data.size() - (page - r.base) >= kPageSize)
-            return r.data.data() + (page - r.base);
+    const uint64_t page = paddr & kPageMask;
+    if (in_shadow(page) && (shadow_read_ram_ & shadow_bit(page))) return ram_host(page);
+    if (const Rom* r = rom_at(page); r && r->data.size() - (page - r->base) >= kPageSize)
+        return r->data.data() + (page - r->base);
+    if (in_shadow(page)) return nullptr;
     return ram_page(paddr);
 }
 
 uint64_t PhysicalMemory::read(uint64_t paddr, unsigned size) {
-    for (const Rom& r : roms_) {
-        if (paddr - r.base < r.data.size()) {
-            uint64_t v = 0;
-            size_t n = std::min<size_t>(size, r.data.size() - (paddr - r.base));
-            memcpy(&v, r.data.data() + (paddr - r.base), n);
-            return v;
-        }
+    const Rom* rom = rom_at(paddr);
+    if (in_shadow(paddr)) {
+        if (shadow_read_ram_ & shadow_bit(paddr)) rom = nullptr;    // RAM
+        else if (!rom) return all_ones(size);                       // nothing decodes it
+    }
+    if (rom) {
+        uint64_t v = 0;
+        size_t n = std::min<size_t>(size, rom->data.size() - (paddr - rom->base));
+        memcpy(&v, rom->data.data() + (paddr - rom->base), n);
+        return v;
     }
     if (const Bus::Window* w = mmio_.find(paddr)) return w->handler->io_read(paddr - w->base, size) & all_ones(size);
     if (uint8_t* h = ram_host(paddr)) {
@@ -82,8 +109,11 @@ uint64_t PhysicalMemory::read(uint64_t paddr, unsigned size) {
 }
 
 void PhysicalMemory::write(uint64_t paddr, uint64_t value, unsigned size) {
-    for (const Rom& r : roms_)
-        if (paddr - r.base < r.data.size()) return;  // ROM ignores writes
+    if (in_shadow(paddr)) {
+        if (!(shadow_write_ram_ & shadow_bit(paddr))) return;  // to ROM / nothing: dropped
+    } else if (rom_at(paddr)) {
+        return;  // ROM ignores writes
+    }
     if (const Bus::Window* w = mmio_.find(paddr)) {
         w->handler->io_write(paddr - w->base, value & all_ones(size), size);
         return;

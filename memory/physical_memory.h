@@ -35,6 +35,14 @@ public:
 
     // Maps a read-only image (firmware) at base; the data is copied.
     void add_rom(uint64_t base, std::span<const uint8_t> data, std::string name);
+
+    // The legacy shadow window 0xC0000-0xFFFFF (the chipset's PAM registers):
+    // per 4 KiB page, reads come from RAM or from what lies under it (a ROM
+    // alias, else nothing: all ones), and writes go to RAM or are dropped.
+    // Starts as plain RAM both ways. The caller flushes whatever cached host
+    // pointers into the range (the CPU's TLB and decoded code).
+    static constexpr uint64_t kShadowBase = 0xc0000, kShadowEnd = 0x100000;
+    void set_shadow(uint64_t base, uint64_t size, bool read_ram, bool write_ram);
     Bus& mmio() { return mmio_; }
 
     // Host pointer to a whole RAM page for reads, or nullptr (MMIO, ROM for
@@ -66,12 +74,17 @@ private:
         std::string name;
     };
     uint8_t* ram_host(uint64_t paddr) const;  // nullptr unless RAM
+    static bool in_shadow(uint64_t paddr) { return paddr >= kShadowBase && paddr < kShadowEnd; }
+    static uint64_t shadow_bit(uint64_t paddr) { return 1ull << ((paddr - kShadowBase) / kPageSize); }
+    const Rom* rom_at(uint64_t paddr) const;
 
     uint64_t ram_size_ = 0;
     uint64_t below_4g_ = 0;
     uint8_t* ram_ = nullptr;  // one reservation; high RAM follows low RAM
     size_t ram_reserved_ = 0;
     std::vector<Rom> roms_;
+    uint64_t shadow_read_ram_ = ~0ull;   // bit n: page kShadowBase + n*4K reads RAM
+    uint64_t shadow_write_ram_ = ~0ull;  // ...writes RAM
     Bus mmio_;
     std::vector<uint64_t> code_pages_;  // bitmap over RAM pages
     std::function<void(uint64_t)> on_code_write_;

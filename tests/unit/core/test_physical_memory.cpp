@@ -40,3 +40,29 @@ TEST_CASE("physical memory: a write to a code page is reported once") {
     REQUIRE(hits.size() == 1);
     CHECK(hits[0] == 0x5000);
 }
+
+TEST_CASE("physical memory: the shadow window reads ROM or RAM and writes RAM or nothing, per page") {
+    PhysicalMemory mem(16ull << 20);
+    std::vector<uint8_t> rom(0x20000, 0x90);
+    mem.add_rom(0xe0000, rom, "bios alias");
+    // Power-on: reads see the ROM, writes are dropped; no direct host pointer.
+    mem.write(0xf0000, 0x11, 1);
+    CHECK(mem.read(0xf0000, 1) == 0x90);
+    CHECK(mem.ram_page(0xf0000) == nullptr);
+    // Writes to RAM, reads from ROM: the copy a BIOS makes of itself.
+    mem.set_shadow(0xf0000, 0x10000, false, true);
+    mem.write(0xf0000, 0x11, 1);
+    CHECK(mem.read(0xf0000, 1) == 0x90);
+    mem.set_shadow(0xf0000, 0x10000, true, false);  // RAM, read-only
+    CHECK(mem.read(0xf0000, 1) == 0x11);
+    mem.write(0xf0000, 0x22, 1);
+    CHECK(mem.read(0xf0000, 1) == 0x11);
+    CHECK(mem.ram_page(0xf0000) == nullptr);        // a write must not bypass the rule
+    CHECK(mem.readable_page(0xf0000) != nullptr);
+    mem.set_shadow(0xf0000, 0x10000, true, true);
+    CHECK(mem.ram_page(0xf0000) != nullptr);
+    CHECK(mem.read(0xe0000, 1) == 0x90);            // the other segments are unchanged
+    // Neither RAM nor ROM under a page: reads float high.
+    mem.set_shadow(0xc0000, 0x4000, false, false);
+    CHECK(mem.read(0xc0000, 4) == 0xffffffffu);
+}
