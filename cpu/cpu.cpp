@@ -148,7 +148,18 @@ void Cpu::step() {
     // identity translations made with the old mask.
     if (a20_mask != tlb_a20_mask_) set_a20(a20_mask & (1ull << 20));
     try {
+        // A trap-class #DB still pending at an instruction boundary (DR6.BT
+        // from a task switch into a TSS with T set, made by an event or by an
+        // instruction on the block path) is taken before anything else runs
+        // (SDM 17.3.1.5). MOV SS keeps its traps for after the next instruction.
+        auto pending_trap = [this] {
+            if (!s.pending_db || s.ss_debug_shadow || s.halted) return false;
+            debug_trap_after_instruction();
+            return true;
+        };
+        if (pending_trap()) return;
         check_interrupts();
+        if (pending_trap()) return;  // an interrupt through a task gate
         if (!s.halted) execute_one();
     } catch (const CpuFault& f) {
         deliver_fault(f);

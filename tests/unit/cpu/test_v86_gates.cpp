@@ -173,6 +173,28 @@ TEST_CASE_FIXTURE(SysFixture, "a task switch clears the local breakpoint enables
     CHECK(cpu.s.dr[7] == (0x400 | 0x08));
 }
 
+TEST_CASE_FIXTURE(SysFixture, "the T bit's #DB comes before the new task's first instruction") {
+    protected32();
+    const uint64_t tss2 = 0x3800;
+    gdt(0x38, make_desc(tss2, 0x67, 0x89, 0));
+    wr(tss2 + 0x20, 0x6000, 4);
+    wr(tss2 + 0x24, 0x2, 4);
+    wr(tss2 + 0x38, 0x7000, 4);
+    wr(tss2 + 0x4c, 0x08, 2);
+    wr(tss2 + 0x50, 0x10, 2);
+    wr(tss2 + 0x54, 0x10, 2);
+    wr(tss2 + 0x64, 1, 2);                   // T
+    wr(0x6000, 0x90, 1);                     // the task's first instruction: NOP
+    idt32(0x41, make_gate(0x38, 0, 0x85));   // task gate
+    idt32(1, make_gate(0x08, 0x6800, 0x8e)); // #DB
+    cpu.deliver_event(0x41, Kind::External, false, 0);
+    REQUIRE(cpu.s.tr.selector == 0x38);
+    cpu.step();
+    CHECK(cpu.s.rip == 0x6800);
+    CHECK(rd(cpu.s.gpr[RSP], 4) == 0x6000);  // saved EIP: the NOP did not run
+    CHECK((cpu.s.dr[6] & 0x8000) != 0);      // BT
+}
+
 TEST_CASE_FIXTURE(SysFixture, "16-bit TSS task switch through a task gate") {
     protected32();
     const uint64_t tss16 = 0x3900;
