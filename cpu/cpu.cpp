@@ -80,9 +80,9 @@ StopReason Cpu::run(uint64_t max_insns) {
 
 // Runs the block at CS:RIP with the fast-path preconditions of run(): no
 // single-step, no breakpoints, no shadow. Stops after an instruction that
-// leaves the straight line (a taken branch, a REP chunk, an event) or after
+// leaves the straight line (a taken branch, a REP chunk, an event), after
 // one that dropped cached code (self-modifying code sees the new bytes at the
-// next instruction). A fault leaves s.rip on the faulting instruction and
+// next instruction), or after one during which a device set irq_pending. A fault leaves s.rip on the faulting instruction and
 // icount counting only the instructions before it.
 const Block* Cpu::run_block(const Block* prev) {
     const bool bits64 = code_mode() == CodeMode::Bits64;
@@ -121,6 +121,9 @@ const Block* Cpu::run_block(const Block* prev) {
         if (block_cache_.generation() != gen) return nullptr;
         if (next_rip != fall) break;  // a taken branch, a REP chunk, an event
         if (p == last) break;
+        // A device kicked (an MMIO write to the LAPIC, a port write to the
+        // PIC): look for the interrupt at the next instruction boundary.
+        if (irq_pending.load(std::memory_order_relaxed)) break;
         ++p;
     }
     // Execution left the block at p: chain only when p kept mode and CPL.

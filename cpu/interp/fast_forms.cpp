@@ -1,6 +1,7 @@
 // Specialised handlers for the commonest integer forms, chosen once when a
 // block is decoded (BlockCache): MOV and the ALU ops with 32/64-bit register
-// and immediate operands, and MOV between a 32/64-bit register and memory.
+// and immediate operands, MOV between a 32/64-bit register and memory,
+// MOVZX/MOVSX of bytes and words, INC/DEC of a register.
 // Each does exactly what the generic handler does for that form (same
 // faults, same lazy-flag record) without the per-access switch on operand
 // kinds and sizes of cpu/interp/operands.h.
@@ -33,6 +34,43 @@ void mov_mr(Cpu& c, const DecodedInsn& d) {
     c.write_mem(d.mem_seg, effective_address(c, d), S, c.s.gpr[d.ops[1].reg] & kMask<S>);
 }
 
+// MOVZX/MOVSX from memory (S = 1 or 2 bytes) into a 32/64-bit register.
+template <unsigned D, unsigned S, bool kSigned>
+void movx_rm(Cpu& c, const DecodedInsn& d) {
+    uint64_t v = c.read_mem(d.mem_seg, effective_address(c, d), S);
+    if constexpr (kSigned) v = static_cast<uint64_t>(sign_extend(v, S));
+    set_reg<D>(c, d.ops[0].reg, v);
+}
+// ... and from a register (gpr_read handles AH-BH).
+template <unsigned D, unsigned S, bool kSigned>
+void movx_rr(Cpu& c, const DecodedInsn& d) {
+    uint64_t v = c.gpr_read(d.ops[1].reg, S);
+    if constexpr (kSigned) v = static_cast<uint64_t>(sign_extend(v, S));
+    set_reg<D>(c, d.ops[0].reg, v);
+}
+
+template <bool kSigned>
+Handler movx_for(unsigned dsize, const Operand& src) {
+    const bool mem = src.kind == OpKind::Mem;
+    if (src.size == 1) {
+        if (dsize == 8) return mem ? movx_rm<8, 1, kSigned> : movx_rr<8, 1, kSigned>;
+        return mem ? movx_rm<4, 1, kSigned> : movx_rr<4, 1, kSigned>;
+    }
+    if (dsize == 8) return mem ? movx_rm<8, 2, kSigned> : movx_rr<8, 2, kSigned>;
+    return mem ? movx_rm<4, 2, kSigned> : movx_rr<4, 2, kSigned>;
+}
+
+// INC/DEC of a 32/64-bit register: CF is kept in the lazy record's src2.
+template <unsigned S, bool kInc>
+void incdec_r(Cpu& c, const DecodedInsn& d) {
+    constexpr uint64_t m = kMask<S>;
+    const bool cf = c.cf();
+    const uint64_t a = c.s.gpr[d.ops[0].reg] & m;
+    const uint64_t r = (kInc ? a + 1 : a - 1) & m;
+    c.s.gpr[d.ops[0].reg] = r;
+    c.set_lazy(kInc ? kFlagsInc : kFlagsDec, S, r, a, cf);
+}
+
 enum class Alu { Add, Sub, Cmp, And, Or, Xor, Test };
 
 template <Alu K, unsigned S, bool kImm>
@@ -61,11 +99,20 @@ bool gpr(const Operand& o, unsigned size) { return o.kind == OpKind::Gpr && o.si
 }  // namespace
 
 Handler fast_handler_for(const DecodedInsn& d) {
-    if (d.nops != 2 || d.lock()) return nullptr;
+    if (d.lock()) return nullptr;
     const unsigned size = d.ops[0].size;
     if (size != 4 && size != 8) return nullptr;
     const Operand& a = d.ops[0];
     const Operand& b = d.ops[1];
+    if (d.nops == 1 && gpr(a, size) && (d.op == Op::INC || d.op == Op::DEC)) {
+        if (d.op == Op::INC) return size == 8 ? incdec_r<8, true> : incdec_r<4, true>;
+        return size == 8 ? incdec_r<8, false> : incdec_r<4, false>;
+    }
+    if (d.nops != 2) return nullptr;
+    if ((d.op == Op::MOVZX || d.op == Op::MOVSX) && gpr(a, size) &&
+        (b.kind == OpKind::Mem || b.kind == OpKind::Gpr) && (b.size == 1 || b.size == 2)) {
+        return d.op == Op::MOVZX ? movx_for<false>(size, b) : movx_for<true>(size, b);
+    }
     const bool rr = gpr(a, size) && gpr(b, size);
     const bool ri = gpr(a, size) && b.kind == OpKind::Imm;
     if (d.op == Op::MOV) {
