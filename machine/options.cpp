@@ -114,6 +114,7 @@ std::string usage_text() {
         "  -display none|sdl        display backend\n"
         "  -serial stdio|file:PATH|none   next serial port (COM1, then COM2-COM4)\n"
         "  -debugcon stdio|file:PATH|none port 0xE9 debug console\n"
+        "  -global isa-debugcon.iobase=N  move the debug console (SeaBIOS logs to 0x402)\n"
         "Devices:\n"
         "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]  exit with status (value<<1)|1\n"
         "Other:\n"
@@ -169,8 +170,18 @@ Options parse_options(const std::vector<std::string>& args) {
             if (o.serial.size() == kMaxSerialPorts)
                 throw UsageError(fmt::format("-serial: at most {} serial ports (COM1-COM4)", kMaxSerialPorts));
             o.serial.push_back(parse_chardev(value(), "-serial"));
-        } else if (opt == "-debugcon") o.debugcon = parse_chardev(value(), "-debugcon");
-        else if (opt == "-device") {
+        } else if (opt == "-debugcon") {
+            o.debugcon = parse_chardev(value(), "-debugcon");
+        } else if (opt == "-global") {
+            // QEMU's device property defaults; only the debug console's port so far.
+            std::string v = value();
+            const std::string prop = "isa-debugcon.iobase=";
+            if (v.rfind(prop, 0) != 0)
+                throw UsageError(fmt::format("-global: unsupported property '{}' (supported: isa-debugcon.iobase=N)", v));
+            uint64_t port = parse_uint(v.substr(prop.size()), "-global isa-debugcon.iobase");
+            if (port > 0xffff) throw UsageError(fmt::format("-global isa-debugcon.iobase: {} is not a port", port));
+            o.debugcon_iobase = static_cast<uint16_t>(port);
+        } else if (opt == "-device") {
             std::string v = value();
             KeyValues kv = split_kv(v, true);
             if (kv.head == "isa-debug-exit") o.debug_exit.push_back(parse_debug_exit(kv, "-device"));

@@ -37,6 +37,7 @@ struct Options {
     enum class Display { Default, None, Sdl } display = Display::Default;
     std::vector<CharDevSpec> serial;    // one per -serial: COM1, COM2, ... (at most 4)
     CharDevSpec debugcon;
+    uint16_t debugcon_iobase = 0xe9;    // -global isa-debugcon.iobase=N (SeaBIOS logs to 0x402)
     bool no_reboot = false;
     std::vector<DebugExitSpec> debug_exit;
     CpuTier tier = CpuTier::Auto;

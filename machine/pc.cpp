@@ -26,6 +26,7 @@ PcMachine::PcMachine(const Options& opts) : opts_(opts), mem_(opts.ram_bytes), c
         cfg.serial.push_back(backend_for(spec));
     }
     if (opts_.debugcon.kind != CharDevSpec::Kind::None) cfg.debugcon = backend_for(opts_.debugcon);
+    cfg.debugcon_port = opts_.debugcon_iobase;
     for (const DebugExitSpec& d : opts_.debug_exit) cfg.debug_exit.push_back({d.iobase, d.iosize});
     cfg.rtc_epoch = static_cast<int64_t>(std::time(nullptr));
 

@@ -24,7 +24,7 @@ struct SerialSlot {
     unsigned irq;
 };
 constexpr SerialSlot kSerialSlots[] = {{0x3f8, 4}, {0x2f8, 3}, {0x3e8, 4}, {0x2e8, 3}};
-constexpr uint16_t kPortPost = 0x80, kPortIoDelay = 0xed, kPortDebugcon = 0xe9;
+constexpr uint16_t kPortPost = 0x80, kPortIoDelay = 0xed;
 // What the firmware programs into PIIX3 PIRQRC[A-D] (bytes, A lowest) and
 // the slave ELCR (IRQ 10 and 11 level-triggered).
 constexpr uint8_t kPamRamRw = 0x3;  // a PAM field: reads and writes to DRAM
@@ -48,6 +48,7 @@ PcBoard::PcBoard(Clock& clock, PhysicalMemory& mem, Bus& io, const PcBoardConfig
     for (size_t i = 0; i < ports; ++i)
         com_.push_back(std::make_unique<Uart>(clock, i < cfg.serial.size() ? cfg.serial[i] : nullptr));
     if (cfg.debugcon) debugcon_ = std::make_unique<Debugcon>(cfg.debugcon);
+    debugcon_port_ = cfg.debugcon_port;
     for (const auto& d : cfg.debug_exit)
         debug_exits_.push_back(std::make_unique<DebugExit>(
             [this](int status) { if (signals_.debug_exit) signals_.debug_exit(status); }, d.iosize));
@@ -82,7 +83,7 @@ void PcBoard::map_ports() {
     io_.map(kPortPciAddress, 4, &pci_.address_io(), "pci-address");  // 0xCF9 (PIIX3 RCR) inside
     io_.map(kPortPciData, 4, &pci_.data_io(), "pci-data");
     io_.map(acpi_pm::kGpe0Base, acpi_pm::kGpe0Size, &acpi_pm_.gpe0_io(), "acpi-gpe0");
-    if (debugcon_) io_.map(kPortDebugcon, 1, debugcon_.get(), "debugcon");
+    if (debugcon_) io_.map(debugcon_port_, 1, debugcon_.get(), "debugcon");
     pci_.cf9 = &piix3_.reset_control_io();
 }
 

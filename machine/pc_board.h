@@ -44,7 +44,8 @@ struct PcBoardConfig {
     // Serial ports COM1, COM2, ... (at most 4); a nullptr backend drops
     // output. COM1 always exists.
     std::vector<CharBackend*> serial;
-    CharBackend* debugcon = nullptr;    // nullptr: no 0xE9 device
+    CharBackend* debugcon = nullptr;    // nullptr: no debug console device
+    uint16_t debugcon_port = 0xe9;
     struct DebugExitPort {
         uint16_t iobase;
         uint16_t iosize;
@@ -125,6 +126,7 @@ private:
     IgnoredPort post_codes_;   // 0x80: POST codes, also the classic I/O delay
     IgnoredPort io_delay_ed_;  // 0xED: the other I/O-delay port Linux may use
     std::unique_ptr<Debugcon> debugcon_;
+    uint16_t debugcon_port_ = 0xe9;
     std::vector<std::unique_ptr<DebugExit>> debug_exits_;
 };
 

@@ -70,3 +70,10 @@ TEST_CASE("options: each -serial is the next port, COM1 to COM4") {
     CHECK(fails_naming({"-serial", "none", "-serial", "none", "-serial", "none", "-serial", "none",
                         "-serial", "none"}, "-serial"));
 }
+
+TEST_CASE("options: -global isa-debugcon.iobase moves the debug console; other properties are refused") {
+    CHECK(parse({}).debugcon_iobase == 0xe9);
+    CHECK(parse({"-global", "isa-debugcon.iobase=0x402"}).debugcon_iobase == 0x402);
+    CHECK(fails_naming({"-global", "isa-debugcon.iobase=0x10000"}, "iobase"));
+    CHECK(fails_naming({"-global", "e1000.mac=1"}, "e1000.mac"));
+}
