@@ -64,6 +64,7 @@ void PcMachine::wire_cpu() {
     cpu_.on_tsc_deadline_read = [&lapic] { return lapic.tsc_deadline(); };
     cpu_.on_tsc_deadline_write = [&lapic](uint64_t v) { lapic.set_tsc_deadline(v); };
     cpu_.on_shutdown = [this](const char* why) { request_reset(why, true); };
+    cpu_.on_ferr = [this] { board_->fpu_error(); };
     lapic.tsc_offset = [this] { return cpu_.s.tsc_offset; };
     lapic.on_kick = [this] { cpu_.irq_pending.store(true, std::memory_order_relaxed); };
 }

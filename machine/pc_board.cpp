@@ -12,7 +12,7 @@ namespace petrel {
 
 namespace {
 // ISA IRQs of the legacy devices (the PC/AT assignment every OS assumes).
-constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqRtc = 8, kIrqMouse = 12;
+constexpr unsigned kIrqPit = 0, kIrqKeyboard = 1, kIrqRtc = 8, kIrqMouse = 12, kIrqFpu = 13;
 
 // Ports of the fixed ISA devices.
 constexpr uint16_t kPortPicMaster = 0x20, kPortPicSlave = 0xa0, kPortElcr = 0x4d0;
@@ -24,7 +24,7 @@ struct SerialSlot {
     unsigned irq;
 };
 constexpr SerialSlot kSerialSlots[] = {{0x3f8, 4}, {0x2f8, 3}, {0x3e8, 4}, {0x2e8, 3}};
-constexpr uint16_t kPortPost = 0x80, kPortIoDelay = 0xed;
+constexpr uint16_t kPortPost = 0x80, kPortIoDelay = 0xed, kPortFpuErrorClear = 0xf0;
 // What the firmware programs into PIIX3 PIRQRC[A-D] (bytes, A lowest) and
 // the slave ELCR (IRQ 10 and 11 level-triggered).
 constexpr uint8_t kPamRamRw = 0x3;  // a PAM field: reads and writes to DRAM
@@ -80,6 +80,7 @@ void PcBoard::map_ports() {
         io_.map(kSerialSlots[i].port, 8, com_[i].get(), fmt::format("com{}", i + 1));
     io_.map(kPortPost, 1, &post_codes_, "post-codes");
     io_.map(kPortIoDelay, 1, &io_delay_ed_, "io-delay");
+    io_.map(kPortFpuErrorClear, 1, &ferr_, "fpu-error");
     io_.map(kPortPciAddress, 4, &pci_.address_io(), "pci-address");  // 0xCF9 (PIIX3 RCR) inside
     io_.map(kPortPciData, 4, &pci_.data_io(), "pci-data");
     io_.map(acpi_pm::kGpe0Base, acpi_pm::kGpe0Size, &acpi_pm_.gpe0_io(), "acpi-gpe0");
@@ -126,6 +127,7 @@ void PcBoard::wire_interrupts() {
     i8042_.irq1().connect(&router_, kIrqKeyboard);
     i8042_.irq12().connect(&router_, kIrqMouse);
     acpi_pm_.sci_line().connect(&router_, acpi_pm::kSciIrq);
+    ferr_.irq13().connect(&router_, kIrqFpu);
     hpet_.on_legacy_change = [this](bool legacy) { set_legacy_timers_to_hpet(legacy); };
 }
 
@@ -178,6 +180,7 @@ void PcBoard::reset() {
     for (auto& c : com_) c->reset();
     i8042_.reset();
     port92_.reset();
+    ferr_.reset();
 }
 
 void PcBoard::program_firmware_defaults() {

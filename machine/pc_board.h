@@ -18,6 +18,7 @@
 #include "devices/clock.h"
 #include "devices/debug_exit.h"
 #include "devices/debugcon.h"
+#include "devices/fpu_error_latch.h"
 #include "devices/hpet.h"
 #include "devices/i8042.h"
 #include "devices/ignored_port.h"
@@ -85,6 +86,8 @@ public:
     Rtc& rtc() { return rtc_; }
     I8042& i8042() { return i8042_; }
     bool a20() const { return i8042_.a20() || port92_.a20(); }
+    // The CPU's FERR# (x87 error with CR0.NE = 0): IRQ 13 until port 0xF0 is written.
+    void fpu_error() { ferr_.assert_ferr(); }
 
 private:
     void map_ports();
@@ -123,6 +126,7 @@ private:
     IrqOr irq4_shared_{&router_, 4};           // COM1 and COM3
     I8042 i8042_;
     Port92 port92_;
+    FpuErrorLatch ferr_;
     IgnoredPort post_codes_;   // 0x80: POST codes, also the classic I/O delay
     IgnoredPort io_delay_ed_;  // 0xED: the other I/O-delay port Linux may use
     std::unique_ptr<Debugcon> debugcon_;

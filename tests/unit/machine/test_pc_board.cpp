@@ -219,3 +219,16 @@ TEST_CASE_FIXTURE(BoardFixture, "pc board: firmware defaults route PIRQA-D to IR
     CHECK(uint32_t(io.read(0xcfc, 4)) == 0x0b0b0a0au);
     CHECK(io.read(0x4d1, 1) == 0x0c);  // ELCR2: IRQ 10 and 11 level
 }
+
+TEST_CASE_FIXTURE(BoardFixture, "pc board: FERR# raises IRQ 13 until port 0xF0 is written") {
+    init_pics(0xfb, 0xdf);  // cascade (IRQ 2) and IRQ 13 unmasked
+    io.write(0x4d1, 0x20, 1);  // IRQ 13 level-triggered: the PIC follows the latch
+    CHECK_FALSE(board.lapic().has_interrupt());
+    board.fpu_error();
+    REQUIRE(board.lapic().has_interrupt());
+    CHECK(board.lapic().acknowledge() == 0x28 + 5);
+    out8(0xa0, 0x20);  // EOI slave, master
+    out8(0x20, 0x20);
+    out8(0xf0, 0);     // clear the latch
+    CHECK_FALSE(board.lapic().has_interrupt());
+}
