@@ -188,4 +188,16 @@ struct SysFixture {
     }
 };
 
+// An interrupt controller with one request line: set `pending` to raise
+// `vector`; acknowledging it clears the request.
+struct OneIrq : InterruptController {
+    bool pending = false;
+    uint8_t vector = 0x30;
+    bool has_interrupt() override { return pending; }
+    uint8_t acknowledge() override {
+        pending = false;
+        return vector;
+    }
+};
+
 }  // namespace petrel::test

@@ -27,16 +27,6 @@ struct BlockFixture : SysFixture {
     }
 };
 
-struct OneIrq : InterruptController {
-    bool pending = false;
-    uint8_t vector = 0x30;
-    bool has_interrupt() override { return pending; }
-    uint8_t acknowledge() override {
-        pending = false;
-        return vector;
-    }
-};
-
 }  // namespace
 
 TEST_CASE_FIXTURE(BlockFixture, "block cache: a store rewriting the next instruction of the running block") {

@@ -23,16 +23,6 @@ bool decoder_knows(std::initializer_list<std::vector<uint8_t>> insns, CodeMode m
     return true;
 }
 
-struct OneIrq : InterruptController {
-    bool pending = false;
-    uint8_t vector = 0x30;
-    bool has_interrupt() override { return pending; }
-    uint8_t acknowledge() override {
-        pending = false;
-        return vector;
-    }
-};
-
 }  // namespace
 
 TEST_CASE_FIXTURE(SysFixture, "run loop: a fetch from a not-present page is #PF with I/D and CR2 = RIP") {
