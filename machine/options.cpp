@@ -103,6 +103,7 @@ std::string usage_text() {
         "  -m SIZE[K|M|G|T]         guest RAM (default 128M; a bare number is MiB)\n"
         "  -smp N                   number of vCPUs (only 1 for now)\n"
         "  -accel tcg[,tier=interp|jit]  Petrel's own engine; tier forces one tier\n"
+        "  -cpu max|qemu64|petrel   CPU model: all name Petrel's one model\n"
         "  -no-reboot               exit instead of resetting on a guest reset/triple fault\n"
         "Boot:\n"
         "  -kernel FILE             Linux bzImage or multiboot ELF kernel\n"
@@ -155,6 +156,19 @@ Options parse_options(const std::vector<std::string>& args) {
             }
             if (n != 1) throw UsageError("-smp: only 1 vCPU is supported so far");
             o.smp = 1;
+        } else if (opt == "-cpu") {
+            // One fixed model: the names QEMU users pass for "everything the
+            // emulator has" or its default are accepted; feature lists and
+            // other models are refused rather than silently ignored.
+            std::string v = value();
+            KeyValues kv = split_kv(v, true);
+            if (kv.head == "host")
+                throw UsageError("-cpu host: needs a hardware accelerator; Petrel's CPU model is 'max' (also 'qemu64', 'petrel')");
+            if (kv.head != "max" && kv.head != "qemu64" && kv.head != "petrel")
+                throw UsageError(fmt::format("-cpu: unsupported CPU model '{}' (supported: max, qemu64, petrel: one fixed model)", kv.head));
+            if (!kv.kv.empty() || v.find(',') != std::string::npos)
+                throw UsageError(fmt::format("-cpu {}: CPU properties and feature flags are not supported (the model is fixed)", v));
+            o.cpu_model = kv.head;
         } else if (opt == "-kernel") o.kernel = value();
         else if (opt == "-initrd") o.initrd = value();
         else if (opt == "-append") o.append = value();

@@ -41,6 +41,10 @@ struct Options {
     bool no_reboot = false;
     std::vector<DebugExitSpec> debug_exit;
     CpuTier tier = CpuTier::Auto;
+    // -cpu NAME: Petrel has one CPU model (GenuineIntel "Petrel Virtual
+    // CPU", cpu/system/cpuid.cpp); `max`, `qemu64` and `petrel` all name it,
+    // so a QEMU command line that asks for `-cpu max` runs unchanged.
+    std::string cpu_model = "petrel";
     bool show_help = false;
     bool show_version = false;
 

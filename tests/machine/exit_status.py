@@ -11,6 +11,8 @@ MACHINE_DIR triple.elf. Cases:
   reset           without -no-reboot: the machine resets and the guest runs again
   bad kernel      a missing or garbage -kernel file: status 1, the file named (Petrel)
   bad option      an unknown option: status 2, the option named (Petrel)
+  -cpu            `-cpu max` and `-cpu qemu64` run hello; an unknown model or a
+                  feature list is status 2, naming it (Petrel: one fixed model)
 Exit 77 when QEMU or the programs are missing.
 """
 import os
@@ -57,6 +59,10 @@ def main():
     rc, out, err = run(cmd + common + ["-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                                        "-kernel", hello])
     expect("debug exit: status (0 << 1) | 1 and PASS", rc == 1 and "PASS" in out, f"status {rc}, output {out!r}")
+    for model in ("max", "qemu64"):
+        rc, out, err = run(cmd + common + ["-cpu", model, "-no-reboot", "-device",
+                                           "isa-debug-exit,iobase=0xf4,iosize=0x04", "-kernel", hello])
+        expect(f"-cpu {model}: hello passes", rc == 1 and "PASS" in out, f"status {rc}, output {out!r}")
 
     rc, out, err = run(cmd + common + ["-no-reboot", "-kernel", triple])
     expect("triple fault under -no-reboot: status 0", rc == 0 and "triple: booted" in out,
@@ -92,6 +98,10 @@ def main():
             expect("garbage kernel: status 1, file named", rc == 1 and junk.name in err, f"{rc} {err!r}")
         rc, out, err = run(cmd + ["-frobnicate"])
         expect("unknown option: status 2, option named", rc == 2 and "-frobnicate" in err, f"{rc} {err!r}")
+        rc, out, err = run(cmd + common + ["-cpu", "pentium99", "-kernel", hello])
+        expect("-cpu pentium99: status 2, model named", rc == 2 and "pentium99" in err, f"{rc} {err!r}")
+        rc, out, err = run(cmd + common + ["-cpu", "max,+pcid", "-kernel", hello])
+        expect("-cpu max,+pcid: status 2, refused", rc == 2 and "-cpu" in err, f"{rc} {err!r}")
 
     if failures:
         print("exit-status: FAILED:\n  " + "\n  ".join(failures))

@@ -77,3 +77,15 @@ TEST_CASE("options: -global isa-debugcon.iobase moves the debug console; other p
     CHECK(fails_naming({"-global", "isa-debugcon.iobase=0x10000"}, "iobase"));
     CHECK(fails_naming({"-global", "e1000.mac=1"}, "e1000.mac"));
 }
+
+TEST_CASE("options: -cpu names Petrel's one model; others are refused") {
+    CHECK(parse({}).cpu_model == "petrel");
+    CHECK(parse({"-cpu", "max"}).cpu_model == "max");
+    CHECK(parse({"-cpu", "qemu64"}).cpu_model == "qemu64");
+    CHECK(parse({"-cpu", "petrel"}).cpu_model == "petrel");
+    CHECK(fails_naming({"-cpu", "Skylake-Client"}, "Skylake-Client"));
+    CHECK(fails_naming({"-cpu", "host"}, "host"));
+    CHECK(fails_naming({"-cpu", "max,+pcid"}, "max,+pcid"));
+    CHECK(fails_naming({"-cpu", "max,"}, "-cpu"));
+    CHECK(fails_naming({"-cpu"}, "-cpu"));
+}
