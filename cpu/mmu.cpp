@@ -84,8 +84,11 @@ uint64_t Cpu::translate(uint64_t lin, Access access, bool user) {
     }
 
     const bool nxe = s.efer & kEFER_NXE;
+    // I/D: a fetch, with SMEP or with NX in force (PAE/4-level paging and
+    // EFER.NXE; 32-bit paging has no NX bit, so NXE alone does not set it).
+    const bool nx_paging = nxe && (s.cr4 & kCR4_PAE);
     const uint32_t err = (access == Access::Write ? kPfW : 0) | (user ? kPfU : 0) |
-                         (access == Access::Exec && (nxe || (s.cr4 & kCR4_SMEP)) ? kPfI : 0);
+                         (access == Access::Exec && (nx_paging || (s.cr4 & kCR4_SMEP)) ? kPfI : 0);
     auto page_fault = [&](uint32_t extra) {
         s.cr2 = lin;
         raise(kVecPF, err | extra);

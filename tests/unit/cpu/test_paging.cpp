@@ -84,6 +84,17 @@ TEST_CASE_FIXTURE(Paging32, "SMEP and SMAP with EFLAGS.AC and implicit superviso
     CHECK(pf(0x63000, Access::Read, true) == -1);
 }
 
+TEST_CASE_FIXTURE(Paging32, "#PF I/D on a fetch: with SMEP, not with EFER.NXE alone under 32-bit paging") {
+    pte(0x64000, 0);
+    CHECK(pf(0x64000, Access::Exec, false) == 0);
+    cpu.s.efer |= kEFER_NXE;  // 32-bit paging has no XD bit: I/D needs PAE paging with NXE
+    CHECK(pf(0x64000, Access::Exec, false) == 0);
+    CHECK(pf(0x64000, Access::Exec, true) == 4);
+    cpu.write_cr(4, cpu.s.cr4 | kCR4_SMEP);
+    CHECK(pf(0x64000, Access::Exec, false) == 0x10);
+    CHECK(pf(0x64000, Access::Exec, true) == 0x14);
+}
+
 TEST_CASE_FIXTURE(SysFixture, "4-level paging: NX, reserved bits, 1 GiB pages, non-canonical #GP") {
     long64();
     // NX on the 2 MiB page at 4 MiB.

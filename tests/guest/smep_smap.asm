@@ -1,0 +1,505 @@
+; smep_smap: supervisor-mode execution and access prevention (SDM vol 3,
+; 4.6 and 4.7; STAC/CLAC in vol 2). Needs CPUID.7.EBX SMEP and SMAP: run
+; with `-cpu max` (QEMU's default qemu64 model has neither).
+;
+; 32-bit paging (no PAE): the #PF I/D bit is set for a fetch only with SMEP
+; or with PAE paging and EFER.NXE (so not for NXE alone here); a supervisor
+; fetch from a user page under SMEP; SMAP on a supervisor read.
+; 4-level paging, ring 0: SMEP error codes (P|I/D, I/D alone on a
+; not-present page) on a translation cached before CR4.SMEP was set;
+; a user PTE under a supervisor PDE is a supervisor page; SMEP ignores AC;
+; SMAP: reads and writes to user pages with AC = 0 fault (P, P|W, CR2, RIP),
+; with AC = 1 (STAC, or POPF) they work, and fault again after CLAC; a
+; read-only user page with AC = 1 follows CR0.WP; SMAP leaves fetches alone;
+; not-present wins over SMAP (error 0); STAC/CLAC work with CR4.SMAP = 0.
+; Implicit supervisor accesses: a segment load from an LDT in a user page
+; faults with CR4.SMAP (error P, U/S = 0, even from ring 3, even with
+; AC = 1 in ring 3) and works without it.
+; Ring 3: user-page reads and writes are untouched by SMAP; STAC and CLAC
+; are #UD.
+;
+; Not tested under QEMU: the implicit-access #PF at CPL 0 with EFLAGS.AC = 1
+; (QEMU 7.2 TCG lets implicit accesses through when CPL < 3 and AC = 1; the
+; SDM says implicit supervisor accesses ignore AC). Petrel runs that check
+; (quirks.inc).
+%include "guest.inc"
+%include "paging.inc"
+%include "longmode.inc"
+%include "quirks.inc"
+
+CR4_PSE  equ 1 << 4
+CR4_SMEP equ 1 << 20
+CR4_SMAP equ 1 << 21
+CR0_WP   equ 1 << 16
+EFER_NXE equ 1 << 11
+F_AC     equ 1 << 18
+
+E_P    equ 1
+E_W    equ 2
+E_U    equ 4
+E_ID   equ 16
+
+PT0      equ 0x206000           ; long mode: 4 KiB page table for 0..2 MiB
+PT_SUPDE equ 0x207000           ; long mode: page table for 6..8 MiB under a supervisor PDE
+SUPDE_PG equ 0x600000           ; a user PTE under that supervisor PDE
+SEL_LDT  equ 0x60               ; 16-byte LDT descriptor (0x60/0x68)
+LDT_SEL0 equ 0x0c               ; LDT entry 1, RPL 0
+LDT_SEL3 equ 0x0f               ; LDT entry 1, RPL 3
+
+section .data
+align 8
+saved_esp: dd 0
+section .text
+
+%macro CR4_OR 1
+%if __BITS__ == 64
+    mov rax, cr4
+    or rax, %1
+    mov cr4, rax
+%else
+    mov eax, cr4
+    or eax, %1
+    mov cr4, eax
+%endif
+%endmacro
+%macro CR4_AND 1
+%if __BITS__ == 64
+    mov rax, cr4
+    and rax, %1
+    mov cr4, rax
+%else
+    mov eax, cr4
+    and eax, %1
+    mov cr4, eax
+%endif
+%endmacro
+
+; PF_CHECK error, cr2, rip, "what": the last exception was a #PF with these.
+%macro PF_CHECK 4
+    CHECK [exc_vector], 14, {%4, ": vector"}
+    CHECK [exc_error], %1, {%4, ": error code"}
+    CHECK [exc_cr2], %2, {%4, ": CR2"}
+    CHECK [exc_eip], %3, {%4, ": RIP"}
+%endmacro
+
+main:
+    mov [saved_esp], esp
+    call detect_qemu_tcg
+    mov eax, 7
+    xor ecx, ecx
+    cpuid
+    test ebx, 1 << 7
+    jnz .has_smep
+    FAILMSG "CPUID.7.EBX.SMEP not set (QEMU: run with -cpu max)"
+.has_smep:
+    test ebx, 1 << 20
+    jnz .has_smap
+    FAILMSG "CPUID.7.EBX.SMAP not set (QEMU: run with -cpu max)"
+.has_smap:
+    mov eax, 0x80000001
+    cpuid
+    test edx, 1 << 20
+    jnz .has_nx
+    FAILMSG "CPUID.80000001.EDX.NX not set"
+.has_nx:
+
+    ; ---- STAC/CLAC at CPL 0 with CR4.SMAP = 0: they only change AC ----
+    stac
+    pushfd
+    pop eax
+    CHECKF eax, F_AC, F_AC, "STAC with CR4.SMAP=0 sets AC"
+    clac
+    pushfd
+    pop eax
+    CHECKF eax, F_AC, 0, "CLAC with CR4.SMAP=0 clears AC"
+
+    ; ---- 32-bit paging: everything supervisor except [usr_begin, usr_end) ----
+    call build_32_identity
+    mov ecx, 1
+.pd32:
+    and dword [PD32_ADDR + ecx*4], ~PT_U
+    inc ecx
+    cmp ecx, 1024
+    jb .pd32
+    xor ecx, ecx
+.pt32:
+    mov eax, ecx
+    shl eax, 12
+    or eax, PT_P | PT_W
+    cmp eax, usr_begin
+    jb .pt32_s
+    cmp eax, usr_end
+    jae .pt32_s
+    or eax, PT_U
+.pt32_s:
+    mov [PT32_ADDR + ecx*4], eax
+    inc ecx
+    cmp ecx, 1024
+    jb .pt32
+    mov eax, usr_np
+    shr eax, 12
+    and dword [PT32_ADDR + eax*4], ~PT_P
+    CR4_OR CR4_PSE
+    mov eax, PD32_ADDR
+    mov cr3, eax
+    mov eax, cr0
+    or eax, 0x80000000
+    mov cr0, eax
+
+    EXPECT_EXC 14, .p32_np0
+    mov eax, usr_np
+    call eax
+    FAILMSG "32-bit paging: no #PF fetching from a not-present page"
+.p32_np0:
+    PF_CHECK 0, usr_np, usr_np, "32-bit paging, fetch, not present, NXE=0 SMEP=0"
+    mov ecx, MSR_EFER
+    rdmsr
+    or eax, EFER_NXE
+    wrmsr
+    EXPECT_EXC 14, .p32_np1
+    mov eax, usr_np
+    call eax
+    FAILMSG "32-bit paging: no #PF fetching from a not-present page"
+.p32_np1:
+    ; I/D needs SMEP, or PAE paging with NXE: not NXE alone.
+    PF_CHECK 0, usr_np, usr_np, "32-bit paging, fetch, not present, NXE=1 SMEP=0 (no I/D)"
+    mov eax, usr_ret
+    call eax                                ; SMEP off: a user page runs in ring 0
+    CR4_OR CR4_SMEP
+    EXPECT_EXC 14, .p32_np2
+    mov eax, usr_np
+    call eax
+    FAILMSG "32-bit paging: no #PF fetching from a not-present page"
+.p32_np2:
+    PF_CHECK E_ID, usr_np, usr_np, "32-bit paging, fetch, not present, SMEP=1"
+    EXPECT_EXC 14, .p32_smep
+    mov eax, usr_ret
+    call eax
+    FAILMSG "32-bit paging: no #PF for a ring-0 fetch from a user page with SMEP"
+.p32_smep:
+    PF_CHECK E_P | E_ID, usr_ret, usr_ret, "32-bit paging, SMEP fetch"
+    mov ecx, MSR_EFER
+    rdmsr
+    and eax, ~EFER_NXE
+    wrmsr
+    CR4_OR CR4_SMAP
+    clac
+    EXPECT_EXC 14, .p32_smap
+.p32_smap_insn:
+    mov eax, [usr_data]
+    FAILMSG "32-bit paging: no #PF for a ring-0 read of a user page with SMAP, AC=0"
+.p32_smap:
+    PF_CHECK E_P, usr_data, .p32_smap_insn, "32-bit paging, SMAP read"
+    stac
+    mov eax, [usr_data]
+    clac
+    CHECK eax, 0x5a5a0001, "32-bit paging, SMAP read with AC=1"
+    CR4_AND ~(CR4_SMEP | CR4_SMAP)
+    mov eax, cr0
+    and eax, ~0x80000000
+    mov cr0, eax
+    CR4_AND ~CR4_PSE
+    PRINT "smep_smap: 32-bit paging ok"
+
+    call idt64_init
+    ENTER_LONG lm
+
+bits 64
+lm:
+    LOAD_IDT64
+    ; 0..2 MiB through PT0 (supervisor but the user range), 2 MiB pages
+    ; elsewhere supervisor, 6..8 MiB through PT_SUPDE under a supervisor PDE.
+    xor ecx, ecx
+.pt0:
+    mov eax, ecx
+    shl eax, 12
+    or eax, PT_P | PT_W
+    cmp eax, usr_begin
+    jb .pt0_s
+    cmp eax, usr_end
+    jae .pt0_s
+    or eax, PT_U
+.pt0_s:
+    mov [PT0 + rcx*8], rax
+    mov eax, ecx
+    shl eax, 12
+    add eax, SUPDE_PG | PT_P | PT_W | PT_U
+    mov [PT_SUPDE + rcx*8], rax
+    inc ecx
+    cmp ecx, 512
+    jb .pt0
+    mov eax, usr_np
+    shr eax, 12
+    and byte [PT0 + rax*8], ~PT_P
+    mov eax, usr_ro
+    shr eax, 12
+    and byte [PT0 + rax*8], ~PT_W
+    mov ecx, 1
+.pd:
+    and byte [PD_ADDR + rcx*8], ~PT_U
+    inc ecx
+    cmp ecx, 2048
+    jb .pd
+    mov qword [PD_ADDR], PT0 | PT_P | PT_W | PT_U
+    mov qword [PD_ADDR + 3*8], PT_SUPDE | PT_P | PT_W       ; supervisor PDE
+    mov byte [SUPDE_PG], 0xc3                               ; RET
+    mov rax, cr3
+    mov cr3, rax
+    ; the LDT in a user page: LDTR = SEL_LDT
+    mov eax, usr_ldt
+    shl eax, 16
+    or eax, 0xfff
+    mov [gdt + SEL_LDT], eax
+    mov eax, usr_ldt
+    mov edx, eax
+    and eax, 0xff000000
+    shr edx, 16
+    and edx, 0xff
+    or eax, edx
+    or eax, 0x8200                          ; present LDT, DPL 0
+    mov [gdt + SEL_LDT + 4], eax
+    mov qword [gdt + SEL_LDT + 8], 0
+    mov ax, SEL_LDT
+    lldt ax
+
+    ; ---- SMEP (ring 0) ----
+    mov eax, usr_ret
+    call rax                                ; cached as executable
+    EXPECT_EXC 14, .np0
+    mov eax, usr_np
+    call rax
+    FAILMSG "no #PF fetching from a not-present page"
+.np0:
+    PF_CHECK 0, usr_np, usr_np, "4-level, fetch, not present, NXE=0 SMEP=0"
+    CR4_OR CR4_SMEP
+    EXPECT_EXC 14, .smep1
+    mov eax, usr_ret
+    call rax
+    FAILMSG "no #PF for a ring-0 fetch from a user page with SMEP"
+.smep1:
+    PF_CHECK E_P | E_ID, usr_ret, usr_ret, "SMEP fetch from a user page"
+    EXPECT_EXC 14, .np1
+    mov eax, usr_np
+    call rax
+    FAILMSG "no #PF fetching from a not-present page"
+.np1:
+    PF_CHECK E_ID, usr_np, usr_np, "4-level, fetch, not present, SMEP=1 (I/D from SMEP)"
+    mov eax, SUPDE_PG
+    call rax                                ; user PTE, supervisor PDE: a supervisor page
+    stac
+    EXPECT_EXC 14, .smep2
+    mov eax, usr_ret
+    call rax
+    FAILMSG "no #PF for a ring-0 fetch from a user page with SMEP and AC=1"
+.smep2:
+    PF_CHECK E_P | E_ID, usr_ret, usr_ret, "SMEP fetch with AC=1"
+    clac
+    PRINT "smep_smap: SMEP ok"
+
+    ; ---- SMAP (ring 0) ----
+    mov eax, [usr_data]                     ; SMAP off: cached readable
+    CHECK eax, 0x5a5a0001, "ring-0 read of a user page, SMAP off"
+    mov dword [usr_data + 4], 0x5a5a0002    ; and writable (D set)
+    CR4_OR CR4_SMAP
+    clac
+    EXPECT_EXC 14, .smap_r
+.smap_r_insn:
+    mov eax, [usr_data]
+    FAILMSG "no #PF for a ring-0 read of a user page with SMAP, AC=0"
+.smap_r:
+    PF_CHECK E_P, usr_data, .smap_r_insn, "SMAP read, AC=0"
+    EXPECT_EXC 14, .smap_w
+.smap_w_insn:
+    mov dword [usr_data + 8], 1
+    FAILMSG "no #PF for a ring-0 write to a user page with SMAP, AC=0"
+.smap_w:
+    PF_CHECK E_P | E_W, usr_data + 8, .smap_w_insn, "SMAP write, AC=0"
+    stac
+    mov eax, [usr_data + 4]
+    mov dword [usr_data + 8], 0x5a5a0003
+    mov ebx, [usr_data + 8]
+    clac
+    CHECK eax, 0x5a5a0002, "SMAP read with AC=1 (STAC)"
+    CHECK ebx, 0x5a5a0003, "SMAP write with AC=1 (STAC)"
+    EXPECT_EXC 14, .smap_r2
+.smap_r2_insn:
+    mov eax, [usr_data]
+    FAILMSG "no #PF for a read after CLAC"
+.smap_r2:
+    PF_CHECK E_P, usr_data, .smap_r2_insn, "SMAP read after CLAC"
+    pushfq
+    or dword [rsp], F_AC
+    popfq
+    mov eax, [usr_data]
+    clac
+    CHECK eax, 0x5a5a0001, "SMAP read with AC=1 (POPF)"
+    ; read-only user page with AC=1: CR0.WP decides
+    stac
+    mov dword [usr_ro], 0x5a5a0004          ; WP=0: allowed
+    mov rax, cr0
+    or eax, CR0_WP
+    mov cr0, rax
+    EXPECT_EXC 14, .smap_ro
+.smap_ro_insn:
+    mov dword [usr_ro + 4], 1
+    FAILMSG "no #PF for a write to a read-only user page with AC=1, WP=1"
+.smap_ro:
+    PF_CHECK E_P | E_W, usr_ro + 4, .smap_ro_insn, "SMAP, AC=1, read-only user page, WP=1"
+    mov eax, [usr_ro]
+    clac
+    CHECK eax, 0x5a5a0004, "write to a read-only user page with AC=1, WP=0"
+    mov rax, cr0
+    and eax, ~CR0_WP
+    mov cr0, rax
+    EXPECT_EXC 14, .smap_np
+.smap_np_insn:
+    mov eax, [usr_np + 0x10]
+    FAILMSG "no #PF for a read of a not-present page"
+.smap_np:
+    PF_CHECK 0, usr_np + 0x10, .smap_np_insn, "SMAP, AC=0, not-present user page"
+    CR4_AND ~CR4_SMEP
+    mov eax, usr_ret
+    call rax                                ; SMAP alone: fetches are fine
+    CR4_OR CR4_SMEP
+    PRINT "smep_smap: SMAP explicit accesses ok"
+
+    ; ---- implicit supervisor accesses: the LDT is in a user page ----
+    CR4_AND ~CR4_SMAP
+    mov ax, LDT_SEL0
+    mov fs, ax                              ; SMAP off: the load works
+    xor eax, eax
+    mov fs, ax
+    CR4_OR CR4_SMAP
+    clac
+    EXPECT_EXC 14, .imp0
+    mov ax, LDT_SEL0
+.imp0_insn:
+    mov fs, ax
+    FAILMSG "no #PF for an LDT read in a user page with SMAP, AC=0"
+.imp0:
+    PF_CHECK E_P, usr_ldt + 8, .imp0_insn, "SMAP, LDT descriptor read at CPL 0, AC=0"
+    ; QEMU 7.2 TCG skips SMAP for implicit accesses when CPL < 3 and AC = 1.
+    SKIP_UNDER_QEMU .imp1_skip
+    stac
+    EXPECT_EXC 14, .imp1
+    mov ax, LDT_SEL0
+.imp1_insn:
+    mov fs, ax
+    FAILMSG "no #PF for an LDT read in a user page with SMAP, AC=1 (implicit accesses ignore AC)"
+.imp1:
+    clac
+    PF_CHECK E_P, usr_ldt + 8, .imp1_insn, "SMAP, LDT descriptor read at CPL 0, AC=1"
+    jmp .imp1_done
+.imp1_skip:
+    PRINT "smep_smap: QEMU TCG: implicit access with CPL 0 and AC=1 not checked"
+.imp1_done:
+    PRINT "smep_smap: implicit supervisor accesses at CPL 0 ok"
+
+    ; ---- ring 3 (SMEP and SMAP on, AC=0) ----
+%macro TO_USER 2            ; user entry label, ring-0 resume label (set exc_expect first)
+    mov [exc_saved_esp], esp
+    mov dword [exc_resume], %2
+    push SEL_DATA_U
+    push usr_stack_top
+    push 0x2
+    push SEL_CODE64_U
+    push %1
+    iretq
+%endmacro
+    mov dword [exc_expect], 6 + 1
+    TO_USER u_rw, .u_rw
+.u_rw:
+    CHECK [exc_vector], 6, "ring 3 read/write: ended by UD2"
+    CHECK [exc_cs], SEL_CODE64_U, "ring 3 read/write: CS"
+    CHECK [exc_eip], u_rw_end, "ring 3 read/write: RIP"
+    stac
+    mov eax, [usr_data + 12]
+    clac
+    CHECK eax, 0x5a5a0001, "ring 3 read and write of a user page with SMAP"
+    mov dword [exc_expect], 6 + 1
+    TO_USER u_stac, .u_stac
+.u_stac:
+    CHECK [exc_vector], 6, "STAC at CPL 3: #UD"
+    CHECK [exc_eip], u_stac, "STAC at CPL 3: RIP"
+    mov dword [exc_expect], 6 + 1
+    TO_USER u_clac_entry, .u_clac
+.u_clac:
+    CHECK [exc_vector], 6, "CLAC at CPL 3: #UD"
+    CHECK [exc_eip], u_clac, "CLAC at CPL 3: RIP"
+    CHECKF [exc_eflags], F_AC, F_AC, "CLAC at CPL 3: AC unchanged"
+    mov dword [exc_expect], 14 + 1
+    TO_USER u_ldt, .u_ldt
+.u_ldt:
+    PF_CHECK E_P, usr_ldt + 8, u_ldt_insn, "SMAP, LDT descriptor read at CPL 3 (supervisor access)"
+    CHECK [exc_cs], SEL_CODE64_U, "LDT read at CPL 3: CS"
+    mov dword [exc_expect], 14 + 1
+    TO_USER u_ldt_ac, .u_ldt_ac
+.u_ldt_ac:
+    PF_CHECK E_P, usr_ldt + 8, u_ldt_ac_insn, "SMAP, LDT descriptor read at CPL 3 with AC=1"
+    CHECKF [exc_eflags], F_AC, F_AC, "LDT read at CPL 3 with AC=1: AC"
+    PRINT "smep_smap: ring 3 ok"
+
+    CR4_AND ~(CR4_SMEP | CR4_SMAP)
+    xor eax, eax
+    lldt ax
+    LEAVE_LONG pm32
+
+pm32:
+    mov esp, [saved_esp]
+    ret
+
+; ---- user pages: ring-3 code, data, the LDT, a stack ----
+section .text
+align 4096
+usr_begin:
+bits 64
+u_rw:
+    mov eax, [usr_data]
+    mov [usr_data + 12], eax
+u_rw_end:
+    ud2
+u_stac:
+    stac
+    ud2
+u_clac_entry:
+    pushfq
+    or dword [rsp], F_AC
+    popfq
+u_clac:
+    clac
+    ud2
+u_ldt:
+    mov ax, LDT_SEL3
+u_ldt_insn:
+    mov fs, ax
+    ud2
+u_ldt_ac:
+    pushfq
+    or dword [rsp], F_AC
+    popfq
+    mov ax, LDT_SEL3
+u_ldt_ac_insn:
+    mov fs, ax
+    ud2
+bits 32
+align 4096
+usr_ret:
+    ret
+align 4096
+usr_data:
+    dd 0x5a5a0001, 0, 0, 0
+align 4096
+usr_ro:
+    dd 0
+align 4096
+usr_ldt:
+    dq 0
+    dq 0x00cff3000000ffff       ; entry 1: data, DPL 3, accessed (no A-bit write)
+align 4096
+usr_np:
+    ret
+align 4096
+usr_stack:
+    times 4096 db 0
+usr_stack_top:
+usr_end:
