@@ -12,6 +12,12 @@
 ; with AC = 1 (STAC, or POPF) they work, and fault again after CLAC; a
 ; read-only user page with AC = 1 follows CR0.WP; SMAP leaves fetches alone;
 ; not-present wins over SMAP (error 0); STAC/CLAC work with CR4.SMAP = 0.
+; SMAP through each kind of access: REP MOVS/STOS/LODS/CMPS, MOVZX, RMW
+; (ADD, LOCK ADD, XCHG, LOCK CMPXCHG, BTS; W not compared: the SDM does not
+; say whether the read or the write faults), SSE and x87 loads, SSE store,
+; an indirect CALL's pointer, qword reads/writes split across a supervisor/
+; user boundary (CR2 = the user page); SMEP on an instruction that starts in
+; a supervisor page and ends in a user page (CR2 = the user page).
 ; Implicit supervisor accesses: a segment load from an LDT in a user page
 ; faults with CR4.SMAP (error P, U/S = 0, even from ring 3, even with
 ; AC = 1 in ring 3) and works without it.
@@ -102,6 +108,9 @@ main:
     jnz .has_nx
     FAILMSG "CPUID.80000001.EDX.NX not set"
 .has_nx:
+    mov eax, cr4
+    or eax, 1 << 9                          ; OSFXSR (the SSE access forms)
+    mov cr4, eax
 
     ; ---- STAC/CLAC at CPL 0 with CR4.SMAP = 0: they only change AC ----
     stac
@@ -363,6 +372,53 @@ lm:
     CR4_OR CR4_SMEP
     PRINT "smep_smap: SMAP explicit accesses ok"
 
+    ; ---- SMAP through every kind of memory access (AC=0 faults, AC=1 runs) ----
+; A read-modify-write faults on its read or on its write: W is not compared
+; for those (RMW: QEMU reports the read; the SDM does not say).
+%macro SMAP_FORM 5-6 -1     ; routine, faulting-insn label, error, CR2, "what"[, error mask]
+    clac
+    EXPECT_EXC 14, %%pf
+    call %1
+    FAILMSG "no SMAP #PF: ", %5
+%%pf:
+    and dword [exc_error], %6
+    PF_CHECK %3, %4, %2, {"SMAP, ", %5}
+    stac
+    call %1
+    clac
+%endmacro
+RMW equ ~E_W
+    SMAP_FORM f_movs, f_movs.i, E_P, usr_data, "REP MOVSB from a user page"
+    SMAP_FORM f_movs_w, f_movs_w.i, E_P | E_W, usr_data + 16, "REP MOVSQ to a user page"
+    SMAP_FORM f_stos, f_stos.i, E_P | E_W, usr_data + 16, "REP STOSB"
+    SMAP_FORM f_lods, f_lods.i, E_P, usr_data, "LODSD"
+    SMAP_FORM f_cmps, f_cmps.i, E_P, usr_data, "REPE CMPSB (second operand)"
+    SMAP_FORM f_movzx, f_movzx.i, E_P, usr_data + 2, "MOVZX word"
+    SMAP_FORM f_add, f_add.i, E_P, usr_data + 16, "ADD to memory (read-modify-write)", RMW
+    SMAP_FORM f_lock, f_lock.i, E_P, usr_data + 16, "LOCK ADD", RMW
+    SMAP_FORM f_xchg, f_xchg.i, E_P, usr_data + 16, "XCHG with memory", RMW
+    SMAP_FORM f_cmpxchg, f_cmpxchg.i, E_P, usr_data + 16, "LOCK CMPXCHG", RMW
+    SMAP_FORM f_bts, f_bts.i, E_P, usr_data + 16, "BTS memory", RMW
+    SMAP_FORM f_sse, f_sse.i, E_P, usr_data, "MOVDQA load"
+    SMAP_FORM f_sse_w, f_sse_w.i, E_P | E_W, usr_data + 16, "MOVDQA store"
+    SMAP_FORM f_x87, f_x87.i, E_P, usr_data, "FLD m32"
+    SMAP_FORM f_callm, f_callm.i, E_P, usr_data + 0x40, "CALL through a pointer in a user page"
+    SMAP_FORM f_split, f_split.i, E_P, usr_begin, "qword read across a supervisor/user page boundary"
+    SMAP_FORM f_split_w, f_split_w.i, E_P | E_W, usr_begin, "qword write across a supervisor/user page boundary"
+    PRINT "smep_smap: SMAP on string, RMW, locked, SSE, x87, indirect and split accesses ok"
+
+    ; SMEP on an instruction that starts in a supervisor page and ends in a user page
+    EXPECT_EXC 14, .smep_split
+    call straddle
+    FAILMSG "no #PF for an instruction running into a user page with SMEP"
+.smep_split:
+    PF_CHECK E_P | E_ID, usr_begin, straddle, "SMEP, instruction across a supervisor/user boundary"
+    CR4_AND ~CR4_SMEP
+    xor eax, eax
+    call straddle
+    CHECK eax, 0x12345678, "instruction across the boundary without SMEP"
+    CR4_OR CR4_SMEP
+
     ; ---- implicit supervisor accesses: the LDT is in a user page ----
     CR4_AND ~CR4_SMAP
     mov ax, LDT_SEL0
@@ -448,10 +504,96 @@ pm32:
     mov esp, [saved_esp]
     ret
 
+; ---- supervisor routines for SMAP_FORM: each runs one access ----
+bits 64
+f_movs:
+    mov esi, usr_data
+    mov edi, sup_scratch
+    mov ecx, 8
+.i: rep movsb
+    ret
+f_movs_w:
+    mov esi, sup_scratch
+    mov edi, usr_data + 16
+    mov ecx, 1
+.i: rep movsq
+    ret
+f_stos:
+    mov edi, usr_data + 16
+    mov ecx, 8
+    xor eax, eax
+.i: rep stosb
+    ret
+f_lods:
+    mov esi, usr_data
+.i: lodsd
+    ret
+f_cmps:
+    mov esi, sup_scratch
+    mov edi, usr_data
+    mov ecx, 4
+.i: repe cmpsb
+    ret
+f_movzx:
+.i: movzx eax, word [usr_data + 2]
+    ret
+f_add:
+.i: add dword [usr_data + 16], 0
+    ret
+f_lock:
+.i: lock add dword [usr_data + 16], 0
+    ret
+f_xchg:
+    mov eax, [usr_data_copy]
+.i: xchg [usr_data + 16], eax
+    ret
+f_cmpxchg:
+    xor eax, eax
+    xor ecx, ecx
+.i: lock cmpxchg [usr_data + 16], ecx
+    ret
+f_bts:
+.i: bts dword [usr_data + 16], 3
+    ret
+f_sse:
+.i: movdqa xmm0, [usr_data]
+    ret
+f_sse_w:
+    pxor xmm0, xmm0
+.i: movdqa [usr_data + 16], xmm0
+    ret
+f_x87:
+    fninit
+.i: fld dword [usr_data]
+    fstp st0
+    ret
+f_callm:
+.i: call [usr_data + 0x40]
+    ret
+sup_ret:
+    ret
+f_split:
+.i: mov rax, [usr_begin - 4]
+    ret
+f_split_w:
+    mov rax, 0xc312345678b8cccc        ; the bytes there (straddle): unchanged
+.i: mov [usr_begin - 4], rax
+    ret
+
+section .data
+align 16
+sup_scratch: times 16 db 0
+usr_data_copy: dd 0
+
 ; ---- user pages: ring-3 code, data, the LDT, a stack ----
 section .text
 align 4096
+    times 4096 - 2 db 0xcc
+straddle:
+    db 0xb8, 0x78               ; MOV EAX, 0x12345678: 2 bytes in a supervisor page,
 usr_begin:
+    db 0x56, 0x34, 0x12         ; 3 in the user page
+    ret
 bits 64
 u_rw:
     mov eax, [usr_data]
@@ -488,6 +630,8 @@ usr_ret:
 align 4096
 usr_data:
     dd 0x5a5a0001, 0, 0, 0
+    times 0x40 - 16 db 0
+    dq sup_ret                          ; +0x40: a pointer for f_callm
 align 4096
 usr_ro:
     dd 0
