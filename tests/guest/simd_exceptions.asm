@@ -8,7 +8,10 @@
 ; sources, for each of IE, DE, ZE, OE, UE, PE; an unmasked pre-computation
 ; exception (IE/DE/ZE) in one lane reports only pre-computation flags (not
 ; another lane's PE), a masked one in one lane and an unmasked PE in another
-; report both; UE unmasked faults on an exact tiny result. A flag already
+; report both; UE unmasked faults on an exact tiny result; MAXPS on a QNaN,
+; SQRTPD, ADDSD overflow, CVTSD2SS/CVTSI2SS inexact, ROUNDSS (PE unless imm
+; bit 3 suppresses it), CVTTPD2DQ on a NaN, COMISS on a QNaN (EFLAGS
+; unchanged; UCOMISS does not fault). A flag already
 ; set with its mask clear (LDMXCSR) raises nothing by itself. With
 ; CR4.OSXMMEXCPT = 0 the same exception is #UD, the flag still set.
 ; Priority: #NM (CR0.TS), #GP (a misaligned 16-byte operand) and #PF on the
@@ -18,7 +21,9 @@
 ; Expected flags come from the SDM and were checked on an x86-64 host (user
 ; mode, SIGFPE). Not compared: PE alongside an unmasked OE or UE (the host
 ; reports OE or UE alone; the SDM does not say), DE for a denormal divided
-; by zero (the host reports ZE alone).
+; by zero (the host reports ZE alone), the x87-to-MMX transition of
+; CVTPS2PI when it raises #XM (the AMD host makes it; Petrel does not; the
+; SDM does not say).
 ;
 ; Not tested under QEMU (Petrel only, quirks.inc): everything unmasked
 ; (QEMU 7.2 TCG never raises #XM, nor #UD for OSXMMEXCPT = 0: it gives the
@@ -84,6 +89,11 @@ v_zero:   dd 0, 0, 0, 0
 v_three:  dd THREE, THREE, THREE, THREE
 v_init:   dd 0x11111111, 0x22222222, 0x33333333, 0x44444444
 v_big:    dd 0x501502f9, ONE, ONE, ONE    ; 1e10
+v_1p5:    dd 0x3fc00000, ONE, ONE, ONE    ; 1.5
+d_neg1:   dq 0xbff0000000000000, 0x3ff0000000000000
+d_max:    dq 0x7fefffffffffffff, 0x3ff0000000000000
+d_tenth:  dq 0x3fb999999999999a, 0
+d_qnan:   dq 0x7ff8000000000000, 0x3ff0000000000000
 ; expected results
 x_1101:   dd ONE, ONE, INF, ONE
 x_ss00:   dd DEFNAN, 0x22222222, 0x33333333, 0x44444444
@@ -331,6 +341,49 @@ main:
     CHECK eax, UE, "MULPS exact underflow, UM=0: MXCSR flags (PE not compared)"
     XM_TEST MASKS & ~PM, v_one, "DIVPS 1/3, PM=0", divps xmm0, [v_three]
     CHECKMX PE, "DIVPS 1/3, PM=0"
+    XM_TEST MASKS & ~IM, v_qnan, "MAXPS QNaN, IM=0", maxps xmm0, [v_one]
+    CHECKMX IE, "MAXPS QNaN, IM=0"
+    XM_TEST MASKS & ~IM, v_init, "SQRTPD -1, IM=0", sqrtpd xmm0, [d_neg1]
+    CHECKMX IE, "SQRTPD -1, IM=0"
+    XM_TEST MASKS & ~OM, d_max, "ADDSD overflow, OM=0", addsd xmm0, [d_max]
+    MXFLAGS
+    and eax, ~PE
+    CHECK eax, OE, "ADDSD overflow, OM=0: MXCSR flags (PE not compared)"
+    XM_TEST MASKS & ~PM, v_init, "CVTSD2SS 0.1, PM=0", cvtsd2ss xmm0, [d_tenth]
+    CHECKMX PE, "CVTSD2SS 0.1, PM=0"
+    mov eax, 0x7fffffff
+    XM_TEST MASKS & ~PM, v_init, "CVTSI2SS 0x7fffffff, PM=0", cvtsi2ss xmm0, eax
+    CHECKMX PE, "CVTSI2SS 0x7fffffff, PM=0"
+    XM_TEST MASKS & ~PM, v_init, "ROUNDSS 1.5 (PE not suppressed), PM=0", roundss xmm0, [v_1p5], 0
+    CHECKMX PE, "ROUNDSS 1.5, PM=0"
+    SETMX MASKS & ~PM
+    movaps xmm0, [v_init]
+    roundss xmm0, [v_1p5], 8                ; imm bit 3: precision suppressed
+    CHECKMX 0, "ROUNDSS 1.5 with imm bit 3, PM=0: no exception"
+    movd eax, xmm0
+    CHECK eax, TWO, "ROUNDSS 1.5 with imm bit 3: 2.0"
+    XM_TEST MASKS & ~IM, v_init, "CVTTPD2DQ NaN, IM=0", cvttpd2dq xmm0, [d_qnan]
+    CHECKMX IE, "CVTTPD2DQ NaN, IM=0"
+    ; COMISS: EFLAGS is the destination
+    SETMX MASKS & ~IM
+    movaps xmm0, [v_qnan]
+    EXPECT_EXC 19, .comiss
+    xor eax, eax                            ; ZF=1 PF=1 CF=0
+.comiss_insn:
+    comiss xmm0, [v_one]
+    FAILMSG "no #XM for COMISS QNaN with IM=0"
+.comiss:
+    CHECK [exc_eip], .comiss_insn, "COMISS QNaN, IM=0: EIP"
+    CHECKF [exc_eflags], F_ZF | F_PF | F_CF, F_ZF | F_PF, "COMISS QNaN, IM=0: EFLAGS unchanged"
+    CHECKMX IE, "COMISS QNaN, IM=0"
+    SETMX MASKS & ~IM
+    movaps xmm0, [v_qnan]
+    xor eax, eax
+    ucomiss xmm0, [v_one]                   ; QNaN: no exception, unordered
+    pushfd
+    pop eax
+    CHECKF eax, F_ZF | F_PF | F_CF, F_ZF | F_PF | F_CF, "UCOMISS QNaN, IM=0: unordered"
+    CHECKMX 0, "UCOMISS QNaN, IM=0"
     ; CVTSS2SI: the GPR is the destination
     SETMX MASKS & ~IM
     mov eax, 0x12345678

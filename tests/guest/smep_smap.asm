@@ -22,12 +22,14 @@
 ; faults with CR4.SMAP (error P, U/S = 0, even from ring 3, even with
 ; AC = 1 in ring 3) and works without it.
 ; Ring 3: user-page reads and writes are untouched by SMAP; STAC and CLAC
-; are #UD.
+; are #UD; LAR, VERR, POP FS, LFS, far JMP and far RET with an LDT selector
+; read the LDT as supervisor accesses: #PF (P, U/S = 0), CR2 in the LDT.
 ;
-; Not tested under QEMU: the implicit-access #PF at CPL 0 with EFLAGS.AC = 1
-; (QEMU 7.2 TCG lets implicit accesses through when CPL < 3 and AC = 1; the
-; SDM says implicit supervisor accesses ignore AC). Petrel runs that check
-; (quirks.inc).
+; Not tested under QEMU (Petrel runs them, quirks.inc): the implicit-access
+; #PF at CPL 0 with EFLAGS.AC = 1 (QEMU 7.2 TCG lets implicit accesses
+; through when CPL < 3 and AC = 1; the SDM says implicit supervisor accesses
+; ignore AC); far RET at CPL 3 to an LDT code segment (QEMU pops the return
+; address with supervisor accesses, so SMAP faults on the user stack).
 %include "guest.inc"
 %include "paging.inc"
 %include "longmode.inc"
@@ -51,6 +53,7 @@ SUPDE_PG equ 0x600000           ; a user PTE under that supervisor PDE
 SEL_LDT  equ 0x60               ; 16-byte LDT descriptor (0x60/0x68)
 LDT_SEL0 equ 0x0c               ; LDT entry 1, RPL 0
 LDT_SEL3 equ 0x0f               ; LDT entry 1, RPL 3
+LDT_CODE3 equ 0x17              ; LDT entry 2 (64-bit code, DPL 3), RPL 3
 
 section .data
 align 8
@@ -493,6 +496,22 @@ RMW equ ~E_W
 .u_ldt_ac:
     PF_CHECK E_P, usr_ldt + 8, u_ldt_ac_insn, "SMAP, LDT descriptor read at CPL 3 with AC=1"
     CHECKF [exc_eflags], F_AC, F_AC, "LDT read at CPL 3 with AC=1: AC"
+%macro U_IMPLICIT 4         ; ring-3 routine, faulting insn, LDT index, "what"
+    mov dword [exc_expect], 14 + 1
+    TO_USER %1, %%back
+%%back:
+    PF_CHECK E_P, usr_ldt + 8*(%3), %2, {"SMAP, ring 3, ", %4}
+%endmacro
+    U_IMPLICIT u_lar, u_lar.i, 1, "LAR of an LDT selector"
+    U_IMPLICIT u_verr, u_verr.i, 1, "VERR of an LDT selector"
+    U_IMPLICIT u_pop, u_pop.i, 1, "POP FS with an LDT selector"
+    U_IMPLICIT u_lfs, u_lfs.i, 1, "LFS with an LDT selector"
+    U_IMPLICIT u_far, u_far.i, 2, "far JMP to an LDT code segment"
+    ; QEMU 7.2 TCG pops a far RET's return address with supervisor
+    ; accesses even at CPL 3, so SMAP faults on the user stack: Petrel only.
+    SKIP_UNDER_QEMU .no_retf
+    U_IMPLICIT u_retf, u_retf.i, 2, "far RET to an LDT code segment"
+.no_retf:
     PRINT "smep_smap: ring 3 ok"
 
     CR4_AND ~(CR4_SMEP | CR4_SMAP)
@@ -623,6 +642,31 @@ u_ldt_ac:
 u_ldt_ac_insn:
     mov fs, ax
     ud2
+u_lar:
+    mov eax, LDT_SEL3
+.i: lar ecx, eax
+    ud2
+u_verr:
+    mov eax, LDT_SEL3
+.i: verr ax
+    ud2
+u_pop:
+    push LDT_SEL3
+.i: pop fs
+    ud2
+u_lfs:
+.i: lfs eax, [usr_data + 0x50]
+    ud2
+u_far:
+.i: jmp far dword [usr_data + 0x60]     ; m16:32
+    ud2
+u_retf:
+    push LDT_CODE3
+    push u_far_target
+.i: retfq
+    ud2
+u_far_target:
+    ud2
 bits 32
 align 4096
 usr_ret:
@@ -632,6 +676,12 @@ usr_data:
     dd 0x5a5a0001, 0, 0, 0
     times 0x40 - 16 db 0
     dq sup_ret                          ; +0x40: a pointer for f_callm
+    times 0x50 - 0x48 db 0
+    dd 0                                ; +0x50: far pointer for u_lfs
+    dw LDT_SEL3
+    times 0x60 - 0x56 db 0
+    dd u_far_target                     ; +0x60: far pointer for u_far
+    dw LDT_CODE3
 align 4096
 usr_ro:
     dd 0
@@ -639,6 +689,7 @@ align 4096
 usr_ldt:
     dq 0
     dq 0x00cff3000000ffff       ; entry 1: data, DPL 3, accessed (no A-bit write)
+    dq 0x00affb000000ffff       ; entry 2: 64-bit code, DPL 3, accessed
 align 4096
 usr_np:
     ret
