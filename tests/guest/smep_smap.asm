@@ -17,7 +17,9 @@
 ; say whether the read or the write faults), SSE and x87 loads, SSE store,
 ; an indirect CALL's pointer, qword reads/writes split across a supervisor/
 ; user boundary (CR2 = the user page); SMEP on an instruction that starts in
-; a supervisor page and ends in a user page (CR2 = the user page).
+; a supervisor page and ends in a user page (CR2 = the user page); SMEP
+; and SMAP on a user 2 MiB page; SMEP on code reached by direct (chainable)
+; calls before CR4.SMEP was set, and on code run at CPL 3 before.
 ; Implicit supervisor accesses: a segment load from an LDT in a user page
 ; faults with CR4.SMAP (error P, U/S = 0, even from ring 3, even with
 ; AC = 1 in ring 3) and works without it.
@@ -50,6 +52,7 @@ E_ID   equ 16
 PT0      equ 0x206000           ; long mode: 4 KiB page table for 0..2 MiB
 PT_SUPDE equ 0x207000           ; long mode: page table for 6..8 MiB under a supervisor PDE
 SUPDE_PG equ 0x600000           ; a user PTE under that supervisor PDE
+BIG_PG   equ 0xa00000           ; long mode: a user 2 MiB page (PD entry 5)
 SEL_LDT  equ 0x60               ; 16-byte LDT descriptor (0x60/0x68)
 LDT_SEL0 equ 0x0c               ; LDT entry 1, RPL 0
 LDT_SEL3 equ 0x0f               ; LDT entry 1, RPL 3
@@ -275,8 +278,18 @@ lm:
     lldt ax
 
     ; ---- SMEP (ring 0) ----
+    or byte [PD_ADDR + 5*8], PT_U           ; a user 2 MiB page at BIG_PG
+    mov byte [BIG_PG + 0x1000], 0xc3        ; RET
+    mov dword [BIG_PG + 0x2000], 0x5a5a0005
+    invlpg [BIG_PG]
     mov eax, usr_ret
     call rax                                ; cached as executable
+    mov ecx, 3
+.direct:
+    call usr_ret                            ; direct calls: blocks may be chained
+    loop .direct
+    mov eax, BIG_PG + 0x1000
+    call rax
     EXPECT_EXC 14, .np0
     mov eax, usr_np
     call rax
@@ -290,6 +303,17 @@ lm:
     FAILMSG "no #PF for a ring-0 fetch from a user page with SMEP"
 .smep1:
     PF_CHECK E_P | E_ID, usr_ret, usr_ret, "SMEP fetch from a user page"
+    EXPECT_EXC 14, .smep1d
+    call usr_ret
+    FAILMSG "no #PF for a direct call into a user page with SMEP"
+.smep1d:
+    PF_CHECK E_P | E_ID, usr_ret, usr_ret, "SMEP, direct call run before SMEP was set"
+    EXPECT_EXC 14, .smep1b
+    mov eax, BIG_PG + 0x1000
+    call rax
+    FAILMSG "no #PF for a ring-0 fetch from a user 2 MiB page with SMEP"
+.smep1b:
+    PF_CHECK E_P | E_ID, BIG_PG + 0x1000, BIG_PG + 0x1000, "SMEP fetch from a user 2 MiB page"
     EXPECT_EXC 14, .np1
     mov eax, usr_np
     call rax
@@ -373,6 +397,16 @@ lm:
     mov eax, usr_ret
     call rax                                ; SMAP alone: fetches are fine
     CR4_OR CR4_SMEP
+    EXPECT_EXC 14, .smap_big
+.smap_big_insn:
+    mov eax, [BIG_PG + 0x2000]
+    FAILMSG "no #PF for a ring-0 read of a user 2 MiB page with SMAP, AC=0"
+.smap_big:
+    PF_CHECK E_P, BIG_PG + 0x2000, .smap_big_insn, "SMAP read of a user 2 MiB page"
+    stac
+    mov eax, [BIG_PG + 0x2000]
+    clac
+    CHECK eax, 0x5a5a0005, "SMAP read of a user 2 MiB page with AC=1"
     PRINT "smep_smap: SMAP explicit accesses ok"
 
     ; ---- SMAP through every kind of memory access (AC=0 faults, AC=1 runs) ----
@@ -512,6 +546,11 @@ RMW equ ~E_W
     SKIP_UNDER_QEMU .no_retf
     U_IMPLICIT u_retf, u_retf.i, 2, "far RET to an LDT code segment"
 .no_retf:
+    EXPECT_EXC 14, .smep_r3code
+    call u_rw
+    FAILMSG "no #PF calling ring-3 code (already run at CPL 3) from ring 0 with SMEP"
+.smep_r3code:
+    PF_CHECK E_P | E_ID, u_rw, u_rw, "SMEP, code run at CPL 3 before"
     PRINT "smep_smap: ring 3 ok"
 
     CR4_AND ~(CR4_SMEP | CR4_SMAP)
