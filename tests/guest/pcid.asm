@@ -11,7 +11,8 @@
 ; #GP(0); clearing CR0.PG with PCIDE = 1 (compatibility mode) is #GP.
 ; Translations, only where the architecture guarantees them (a TLB may
 ; always forget, so a stale entry is never required): after a PTE change,
-; MOV CR3 with bit 63 clear, INVPCID type 0 (that address), 1 (that PCID),
+; MOV CR3 with bit 63 clear, INVPCID type 0 (that address; also inside
+; and at the end of a 2 MiB page), 1 (that PCID),
 ; 3 (all but global) and 2 (all, also a global page) give the new
 ; mapping; clearing CR4.PCIDE flushes everything; a PCID never uses another
 ; PCID's translations (PCID 1 and 2 over page tables mapping one page to
@@ -260,6 +261,19 @@ lm:
     SET_PTE_V FA
     INVPCID_DO 3, 0, 0
     READ_V VAL_A, "PTE changed, INVPCID type 3"
+    ; INVPCID type 0 on an address inside a 2 MiB page (not its base)
+    mov dword [0xa01000], VAL_A
+    mov dword [0xc01000], VAL_B
+    mov eax, [0xa01000]
+    CHECK eax, VAL_A, "2 MiB page at 10 MiB"
+    mov qword [PD_ADDR + 5*8], 0xc00000 | PT_P | PT_W | PT_U | PT_PS
+    INVPCID_DO 0, 1, 0xa01234
+    mov eax, [0xa01000]
+    CHECK eax, VAL_B, "2 MiB PDE changed, INVPCID type 0 inside the page"
+    mov qword [PD_ADDR + 5*8], 0xa00000 | PT_P | PT_W | PT_U | PT_PS
+    INVPCID_DO 0, 1, 0xbffff8
+    mov eax, [0xa01000]
+    CHECK eax, VAL_A, "2 MiB PDE restored, INVPCID type 0 at the page's end"
     ; a global page: INVPCID type 2 drops it too
     mov rax, cr4
     or eax, CR4_PGE
