@@ -23,6 +23,9 @@
 ; Implicit supervisor accesses: a segment load from an LDT in a user page
 ; faults with CR4.SMAP (error P, U/S = 0, even from ring 3, even with
 ; AC = 1 in ring 3) and works without it.
+; Implicit accesses to an IDT entry (INT 0x80) and to a TSS IST pointer
+; (INT 0x40 through an IST-1 gate) in a user page, from ring 0 and ring 3:
+; #PF (P, U/S = 0) with CR2 there. LOCK STAC is #UD.
 ; Ring 3: user-page reads and writes are untouched by SMAP; STAC and CLAC
 ; are #UD; LAR, VERR, POP FS, LFS, far JMP and far RET with an LDT selector
 ; read the LDT as supervisor accesses: #PF (P, U/S = 0), CR2 in the LDT.
@@ -31,7 +34,8 @@
 ; #PF at CPL 0 with EFLAGS.AC = 1 (QEMU 7.2 TCG lets implicit accesses
 ; through when CPL < 3 and AC = 1; the SDM says implicit supervisor accesses
 ; ignore AC); far RET at CPL 3 to an LDT code segment (QEMU pops the return
-; address with supervisor accesses, so SMAP faults on the user stack).
+; address with supervisor accesses, so SMAP faults on the user stack); LOCK
+; STAC (QEMU executes it).
 %include "guest.inc"
 %include "paging.inc"
 %include "longmode.inc"
@@ -57,6 +61,7 @@ SEL_LDT  equ 0x60               ; 16-byte LDT descriptor (0x60/0x68)
 LDT_SEL0 equ 0x0c               ; LDT entry 1, RPL 0
 LDT_SEL3 equ 0x0f               ; LDT entry 1, RPL 3
 LDT_CODE3 equ 0x17              ; LDT entry 2 (64-bit code, DPL 3), RPL 3
+SEL_STSS equ 0x70               ; 16-byte 64-bit TSS descriptor (0x70/0x78)
 
 section .data
 align 8
@@ -127,6 +132,17 @@ main:
     pushfd
     pop eax
     CHECKF eax, F_AC, 0, "CLAC with CR4.SMAP=0 clears AC"
+
+    ; QEMU 7.2 TCG ignores LOCK on STAC: Petrel only.
+    SKIP_UNDER_QEMU .lock_stac_done
+    EXPECT_EXC 6, .lock_stac
+.lock_stac_insn:
+    db 0xf0, 0x0f, 0x01, 0xcb               ; LOCK STAC
+    FAILMSG "no #UD for LOCK STAC"
+.lock_stac:
+    CHECK [exc_eip], .lock_stac_insn, "LOCK STAC: #UD EIP"
+    CHECKF [exc_eflags], F_AC, 0, "LOCK STAC: AC unchanged"
+.lock_stac_done:
 
     ; ---- 32-bit paging: everything supervisor except [usr_begin, usr_end) ----
     call build_32_identity
@@ -546,6 +562,89 @@ RMW equ ~E_W
     SKIP_UNDER_QEMU .no_retf
     U_IMPLICIT u_retf, u_retf.i, 2, "far RET to an LDT code segment"
 .no_retf:
+    ; ---- implicit accesses to the IDT and the TSS in a user page ----
+    ; SPLIT_IDT: vectors 0-127 in the supervisor page sysx_s, 128-255 in the
+    ; user page sysx_u; SPLIT_TSS: RSP0 in sysx_s, IST1 in sysx_u.
+    mov eax, sysx_u
+    shr eax, 12
+    or byte [PT0 + rax*8], PT_U
+    invlpg [sysx_u]
+    mov esi, idt64
+    mov edi, SPLIT_IDT
+    mov ecx, 32*2
+    rep movsq
+    mov rax, [idt64 + 3*16]                 ; the DPL-3 INT3 gate, with IST 1
+    mov [SPLIT_IDT + 0x40*16], rax
+    mov rax, [idt64 + 3*16 + 8]
+    mov [SPLIT_IDT + 0x40*16 + 8], rax
+    mov byte [SPLIT_IDT + 0x40*16 + 4], 1
+    mov qword [SPLIT_TSS + 4], ring0_stack_top   ; RSP0
+    stac
+    mov word [SPLIT_TSS + 0x66], 104        ; (in the user page too)
+    mov qword [SPLIT_TSS + 0x24], ring0_stack_top ; IST1, in the user page
+    clac
+    mov eax, SPLIT_TSS
+    shl eax, 16
+    or eax, 0x67
+    mov [gdt + SEL_STSS], eax
+    mov eax, SPLIT_TSS
+    mov edx, eax
+    and eax, 0xff000000
+    shr edx, 16
+    and edx, 0xff
+    or eax, edx
+    or eax, 0x8900
+    mov [gdt + SEL_STSS + 4], eax
+    mov qword [gdt + SEL_STSS + 8], 0
+    mov ax, SEL_STSS
+    ltr ax
+    lidt [sidt_r]
+    EXPECT_EXC 14, .idt0
+.idt0_insn:
+    int 0x80
+    FAILMSG "no #PF for an IDT entry in a user page with SMAP"
+.idt0:
+    PF_CHECK E_P, sysx_u, .idt0_insn, "SMAP, IDT entry read at CPL 0, AC=0"
+    EXPECT_EXC 14, .ist0
+.ist0_insn:
+    int 0x40
+    FAILMSG "no #PF for an IST pointer in a user page with SMAP"
+.ist0:
+    PF_CHECK E_P, sysx_u + 0x14, .ist0_insn, "SMAP, TSS IST1 read at CPL 0, AC=0"
+    ; QEMU 7.2 TCG skips SMAP for implicit accesses when CPL < 3 and AC = 1.
+    SKIP_UNDER_QEMU .idt_ac_skip
+    stac
+    EXPECT_EXC 14, .idt1
+.idt1_insn:
+    int 0x80
+    FAILMSG "no #PF for an IDT entry in a user page with SMAP, AC=1"
+.idt1:
+    clac
+    PF_CHECK E_P, sysx_u, .idt1_insn, "SMAP, IDT entry read at CPL 0, AC=1"
+    stac
+    EXPECT_EXC 14, .ist1
+.ist1_insn:
+    int 0x40
+    FAILMSG "no #PF for an IST pointer in a user page with SMAP, AC=1"
+.ist1:
+    clac
+    PF_CHECK E_P, sysx_u + 0x14, .ist1_insn, "SMAP, TSS IST1 read at CPL 0, AC=1"
+.idt_ac_skip:
+    mov dword [exc_expect], 14 + 1
+    TO_USER u_int80, .idt3
+.idt3:
+    PF_CHECK E_P, sysx_u, u_int80.i, "SMAP, IDT entry read for INT 0x80 at CPL 3"
+    mov dword [exc_expect], 14 + 1
+    TO_USER u_int40, .ist3
+.ist3:
+    PF_CHECK E_P, sysx_u + 0x14, u_int40.i, "SMAP, TSS IST1 read for INT 0x40 at CPL 3"
+    CHECK [exc_cs], SEL_CODE64_U, "TSS IST1 read at CPL 3: CS"
+    lidt [idt64r]
+    and byte [gdt + SEL_TSS64 + 5], ~2      ; not busy: load it again
+    mov ax, SEL_TSS64
+    ltr ax
+    PRINT "smep_smap: implicit IDT and TSS reads ok"
+
     EXPECT_EXC 14, .smep_r3code
     call u_rw
     FAILMSG "no #PF calling ring-3 code (already run at CPL 3) from ring 0 with SMEP"
@@ -706,6 +805,12 @@ u_retf:
     ud2
 u_far_target:
     ud2
+u_int80:
+.i: int 0x80
+    ud2
+u_int40:
+.i: int 0x40
+    ud2
 bits 32
 align 4096
 usr_ret:
@@ -737,3 +842,15 @@ usr_stack:
     times 4096 db 0
 usr_stack_top:
 usr_end:
+
+; a supervisor page then a page made user at run time (IDT/TSS tests)
+section .text
+align 4096
+sysx_s: times 4096 db 0
+sysx_u: times 4096 db 0
+SPLIT_IDT equ sysx_u - 0x800
+SPLIT_TSS equ sysx_u - 0x10
+section .data
+sidt_r:
+    dw 256*16 - 1
+    dq SPLIT_IDT
