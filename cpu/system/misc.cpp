@@ -54,6 +54,7 @@ void op_invlpg(Cpu& cpu, const DecodedInsn& d) {
 }
 
 void op_invpcid(Cpu& cpu, const DecodedInsn& d) {
+    if (cpu.v86_mode()) cpu.raise(kVecUD);  // not recognized in virtual-8086 mode (SDM)
     require_cpl0(cpu);
     uint64_t type = cpu.gpr_read(d.ops[0].reg, cpu.code_mode() == CodeMode::Bits64 ? 8 : 4);
     uint64_t ea = effective_address(cpu, d);

@@ -1,7 +1,8 @@
 ; pcid: process-context identifiers and INVPCID (SDM vol 3, 4.10.1,
 ; 4.10.4; vol 2 MOV CR, INVPCID), 4-level paging.
-; Always: MOV CR3 with bit 63 set while CR4.PCIDE = 0 is #GP (reserved;
-; not under QEMU 7.2 TCG, which loops on it).
+; Always: INVPCID in virtual-8086 mode is #UD; MOV CR3 with bit 63 set
+; while CR4.PCIDE = 0 is #GP (reserved; not under QEMU 7.2 TCG, which loops
+; on it).
 ; When CPUID.1.ECX.PCID (and CPUID.7.EBX.INVPCID) are advertised:
 ; CR4.PCIDE outside IA-32e mode is #GP, and in it needs CR3[11:0] = 0
 ; (#GP otherwise); CR3 reads back the PCID
@@ -42,6 +43,40 @@ PD_B    equ 0x20c000            ; copy of PD 0 (0..1 GiB)
 PT_B    equ 0x20d000
 VAL_A   equ 0xaaaa0001
 VAL_B   equ 0xbbbb0002
+
+
+; V86_UD blob_label, "what": copy nothing; run the 16-bit code at
+; V86_LOW + (label - v86_blob) in virtual-8086 mode (IOPL 3); it must raise
+; #UD at its first instruction.
+V86_LOW equ 0x8000
+EFL_VM  equ 0x20000
+%macro V86_UD 2
+    EXPECT_EXC 6, %%ud
+    push dword 0                ; GS
+    push dword 0                ; FS
+    push dword V86_LOW >> 4     ; DS
+    push dword V86_LOW >> 4     ; ES
+    push dword 0                ; SS
+    push dword 0x7000           ; ESP
+    push dword EFL_VM | 0x3002
+    push dword V86_LOW >> 4     ; CS
+    push dword %1 - v86_blob
+    iretd
+%%ud:
+    mov ax, SEL_DATA32
+    mov fs, ax
+    mov gs, ax
+    CHECK [exc_vector], 6, {%2, ": vector"}
+    CHECK [exc_cs], V86_LOW >> 4, {%2, ": CS"}
+    CHECK [exc_eip], %1 - v86_blob, {%2, ": IP"}
+    CHECKF [exc_eflags], EFL_VM, EFL_VM, {%2, ": VM in EFLAGS"}
+%endmacro
+%macro V86_COPY 0
+    mov esi, v86_blob
+    mov edi, V86_LOW
+    mov ecx, v86_blob_end - v86_blob
+    rep movsb
+%endmacro
 
 section .data
 align 16
@@ -112,6 +147,10 @@ main:
     and eax, CR4_PCIDE
     CHECK eax, 0, "CR4.PCIDE in protected mode: CR4 unchanged"
 .pm_pcide_done:
+
+    ; INVPCID in virtual-8086 mode: #UD (whether advertised or not)
+    V86_COPY
+    V86_UD v86_invpcid, "INVPCID in V86 mode"
 
     call idt64_init
     ENTER_LONG lm
@@ -427,3 +466,11 @@ bits 32
 pm32:
     mov esp, [saved_esp]
     ret
+
+bits 16
+v86_blob:
+v86_invpcid:
+    invpcid eax, [bx]
+    hlt
+v86_blob_end:
+bits 32

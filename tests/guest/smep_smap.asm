@@ -27,7 +27,7 @@
 ; (INT 0x40 through an IST-1 gate) in a user page, from ring 0 and ring 3:
 ; #PF (P, U/S = 0) with CR2 there. LOCK STAC is #UD.
 ; Ring 3: user-page reads and writes are untouched by SMAP; STAC and CLAC
-; are #UD; LAR, VERR, POP FS, LFS, far JMP and far RET with an LDT selector
+; are #UD (also in virtual-8086 mode); LAR, VERR, POP FS, LFS, far JMP and far RET with an LDT selector
 ; read the LDT as supervisor accesses: #PF (P, U/S = 0), CR2 in the LDT.
 ;
 ; Not tested under QEMU (Petrel runs them, quirks.inc): the implicit-access
@@ -62,6 +62,40 @@ LDT_SEL0 equ 0x0c               ; LDT entry 1, RPL 0
 LDT_SEL3 equ 0x0f               ; LDT entry 1, RPL 3
 LDT_CODE3 equ 0x17              ; LDT entry 2 (64-bit code, DPL 3), RPL 3
 SEL_STSS equ 0x70               ; 16-byte 64-bit TSS descriptor (0x70/0x78)
+
+
+; V86_UD blob_label, "what": copy nothing; run the 16-bit code at
+; V86_LOW + (label - v86_blob) in virtual-8086 mode (IOPL 3); it must raise
+; #UD at its first instruction.
+V86_LOW equ 0x8000
+EFL_VM  equ 0x20000
+%macro V86_UD 2
+    EXPECT_EXC 6, %%ud
+    push dword 0                ; GS
+    push dword 0                ; FS
+    push dword V86_LOW >> 4     ; DS
+    push dword V86_LOW >> 4     ; ES
+    push dword 0                ; SS
+    push dword 0x7000           ; ESP
+    push dword EFL_VM | 0x3002
+    push dword V86_LOW >> 4     ; CS
+    push dword %1 - v86_blob
+    iretd
+%%ud:
+    mov ax, SEL_DATA32
+    mov fs, ax
+    mov gs, ax
+    CHECK [exc_vector], 6, {%2, ": vector"}
+    CHECK [exc_cs], V86_LOW >> 4, {%2, ": CS"}
+    CHECK [exc_eip], %1 - v86_blob, {%2, ": IP"}
+    CHECKF [exc_eflags], EFL_VM, EFL_VM, {%2, ": VM in EFLAGS"}
+%endmacro
+%macro V86_COPY 0
+    mov esi, v86_blob
+    mov edi, V86_LOW
+    mov ecx, v86_blob_end - v86_blob
+    rep movsb
+%endmacro
 
 section .data
 align 8
@@ -143,6 +177,10 @@ main:
     CHECK [exc_eip], .lock_stac_insn, "LOCK STAC: #UD EIP"
     CHECKF [exc_eflags], F_AC, 0, "LOCK STAC: AC unchanged"
 .lock_stac_done:
+
+    V86_COPY
+    V86_UD v86_stac, "STAC in V86 mode"
+    V86_UD v86_clac, "CLAC in V86 mode"
 
     ; ---- 32-bit paging: everything supervisor except [usr_begin, usr_end) ----
     call build_32_identity
@@ -854,3 +892,15 @@ section .data
 sidt_r:
     dw 256*16 - 1
     dq SPLIT_IDT
+
+section .text
+bits 16
+v86_blob:
+v86_stac:
+    stac
+    hlt
+v86_clac:
+    clac
+    hlt
+v86_blob_end:
+bits 32

@@ -239,3 +239,22 @@ TEST_CASE_FIXTURE(SysFixture, "STAC/CLAC toggle AC at CPL 0 and are #UD at CPL 3
     REQUIRE(f);
     CHECK(f->vector == kVecUD);
 }
+
+TEST_CASE_FIXTURE(SysFixture, "INVPCID, STAC and CLAC are #UD in V86 mode (INVPCID: not #GP)") {
+    protected32();
+    enter_v86(*this, 0x3202);  // IOPL 3: nothing IOPL-sensitive about them either
+    REQUIRE(cpu.v86_mode());
+    DecodedInsn d = insn(Op::INVPCID, 4);
+    d.nops = 2;
+    d.ops[0] = Operand{OpKind::Gpr, 4, RAX};
+    d.ops[1] = Operand{OpKind::Mem, 16, 0};
+    d.disp = 0x900;
+    d.mem_seg = DS;
+    d.addrsize = 2;
+    cpu.s.gpr[RAX] = 2;
+    for (const DecodedInsn& i : {d, insn(Op::STAC), insn(Op::CLAC)}) {
+        auto f = attempt(i);
+        REQUIRE(f);
+        CHECK(f->vector == kVecUD);
+    }
+}
