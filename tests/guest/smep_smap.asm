@@ -17,7 +17,8 @@
 ; say whether the read or the write faults), SSE and x87 loads, SSE store,
 ; an indirect CALL's pointer, qword reads/writes split across a supervisor/
 ; user boundary (CR2 = the user page); SMEP on an instruction that starts in
-; a supervisor page and ends in a user page (CR2 = the user page); SMEP
+; a supervisor page and ends in a user page (CR2 = the user page); PUSH,
+; POP, CALL, RET, PUSHFQ at CPL 0 with RSP in a user page; SMEP
 ; and SMAP on a user 2 MiB page; SMEP on code reached by direct (chainable)
 ; calls before CR4.SMEP was set, and on code run at CPL 3 before.
 ; Implicit supervisor accesses: a segment load from an LDT in a user page
@@ -498,6 +499,23 @@ RMW equ ~E_W
     SMAP_FORM f_split_w, f_split_w.i, E_P | E_W, usr_begin, "qword write across a supervisor/user page boundary"
     PRINT "smep_smap: SMAP on string, RMW, locked, SSE, x87, indirect and split accesses ok"
 
+    ; the stack in a user page at CPL 0: #PF goes through IST 1 meanwhile
+    mov qword [tss64 + 0x24], ring0_stack_top
+    mov byte [idt64 + 14*16 + 4], 1
+    stac
+    mov qword [usr_stack_top - 8], s_ret.t
+    clac
+    SMAP_FORM s_push, s_push.i, E_P | E_W, usr_stack_top - 8, "PUSH with RSP in a user page"
+    SMAP_FORM s_pop, s_pop.i, E_P, usr_stack_top - 8, "POP with RSP in a user page"
+    SMAP_FORM s_call, s_call.i, E_P | E_W, usr_stack_top - 8, "CALL with RSP in a user page"
+    stac
+    mov qword [usr_stack_top - 8], s_ret.t
+    clac
+    SMAP_FORM s_ret, s_ret.i, E_P, usr_stack_top - 8, "RET with RSP in a user page"
+    SMAP_FORM s_pushf, s_pushf.i, E_P | E_W, usr_stack_top - 8, "PUSHFQ with RSP in a user page"
+    mov byte [idt64 + 14*16 + 4], 0
+    PRINT "smep_smap: SMAP on stack accesses ok"
+
     ; SMEP on an instruction that starts in a supervisor page and ends in a user page
     EXPECT_EXC 14, .smep_split
     call straddle
@@ -767,6 +785,36 @@ f_callm:
     ret
 sup_ret:
     ret
+s_push:
+    mov [stk_save], rsp
+    mov rsp, usr_stack_top
+.i: push rax
+    mov rsp, [stk_save]
+    ret
+s_pop:
+    mov [stk_save], rsp
+    mov rsp, usr_stack_top - 8
+.i: pop rax
+    mov rsp, [stk_save]
+    ret
+s_call:
+    mov [stk_save], rsp
+    mov rsp, usr_stack_top
+.i: call .t
+.t: mov rsp, [stk_save]
+    ret
+s_ret:
+    mov [stk_save], rsp
+    mov rsp, usr_stack_top - 8
+.i: ret
+.t: mov rsp, [stk_save]
+    ret
+s_pushf:
+    mov [stk_save], rsp
+    mov rsp, usr_stack_top
+.i: pushfq
+    mov rsp, [stk_save]
+    ret
 f_split:
 .i: mov rax, [usr_begin - 4]
     ret
@@ -779,6 +827,7 @@ section .data
 align 16
 sup_scratch: times 16 db 0
 usr_data_copy: dd 0
+stk_save: dq 0
 
 ; ---- user pages: ring-3 code, data, the LDT, a stack ----
 section .text
