@@ -2,7 +2,9 @@
 ; 13.1): masked exceptions set MXCSR flags and give the masked result (ZE,
 ; IE with the default NaN, OE, UE only when inexact, DE, DAZ, FTZ; CVTSS2SI
 ; integer indefinite; COMISS/CMPLTPS signal on a QNaN, UCOMISS/CMPEQPS do
-; not); flags are sticky; LDMXCSR with a reserved bit is #GP(0).
+; not); precedence in a lane (a NaN operand or an invalid operation hides
+; DE; DE comes with UE/PE); flags are sticky; LDMXCSR with a reserved bit
+; is #GP(0).
 ; Unmasked (CR4.OSXMMEXCPT = 1): #XM at the instruction, the destination
 ; (all lanes, or the GPR) unchanged, scalar and packed, register and memory
 ; sources, for each of IE, DE, ZE, OE, UE, PE; an unmasked pre-computation
@@ -63,6 +65,7 @@ THREE equ 0x40400000
 MAXF  equ 0x7f7fffff
 MINN  equ 0x00800000            ; smallest normal
 DEN   equ 0x00400000            ; a denormal
+NEG_DEN equ 0x80400000
 HALF  equ 0x3f000000
 JUST_UNDER_HALF equ 0x3effffff
 INF   equ 0x7f800000
@@ -104,6 +107,8 @@ x_ftz:    dd 0, ONE, ONE, ONE
 x_third:  dd THIRD, THIRD, THIRD, THIRD
 x_sqrt:   dd DEFNAN, 0x22222222, 0x33333333, 0x44444444
 x_cmplt:  dd 0, 0, 0, 0
+p_a:      dd 0, ONE, ONE, ONE
+p_b:      dd 0, ONE, ONE, ONE
 mx:       dd 0
 xout:     dd 0, 0, 0, 0
           dd 0, 0, 0, 0, 0, 0, 0, 0
@@ -157,6 +162,17 @@ section .text
     CHECKX xmm0, %2, {%3, ": destination unchanged"}
 %endmacro
 
+; PREC_CASE op, lane-0 a, lane-0 b, flags, "what": op xmm0=a, [b] with
+; every exception masked (other lanes 1.0 op 1.0: exact)
+%macro PREC_CASE 5
+    mov dword [p_a], %2
+    mov dword [p_b], %3
+    SETMX MASKS
+    movaps xmm0, [p_a]
+    %1 xmm0, [p_b]
+    CHECKMX %4, {"masked ", %5}
+%endmacro
+
 main:
     call detect_qemu_tcg
     CR_CLR cr0, CR0_EM | CR0_TS
@@ -206,7 +222,18 @@ main:
     movaps xmm0, [v_den]
     addps xmm0, [v_one]
     CHECKMX DE | PE, "masked denormal operand (DEN + 1)"
+    ; precedence within one lane: a NaN operand or an invalid operation
+    ; hides DE; DE comes with the post-computation flags
+    PREC_CASE addps, 0x7fc00000, DEN, 0, "QNaN + DEN"
+    PREC_CASE addps, DEN, 0xff800000, DE, "DEN + -inf"
+    PREC_CASE mulps, 0, DEN, DE, "0 * DEN"
+    PREC_CASE divps, DEN, MAXF, DE | UE | PE, "DEN / MAX"
+    PREC_CASE divps, INF, DEN, DE, "inf / DEN"
+    PREC_CASE sqrtps, NEG_DEN, NEG_DEN, IE, "SQRTPS -DEN"
 .no_de:
+    PREC_CASE addps, 0x7f800001, DEN, IE, "SNaN + DEN"
+    PREC_CASE addps, INF, 0xff800000, IE, "inf + -inf"
+    PREC_CASE mulps, INF, 0, IE, "inf * 0"
     SETMX MASKS | DAZ
     movaps xmm0, [v_den]
     addps xmm0, [v_one]
