@@ -54,8 +54,7 @@ void op_invlpg(Cpu& cpu, const DecodedInsn& d) {
 }
 
 void op_invpcid(Cpu& cpu, const DecodedInsn& d) {
-    if (cpu.v86_mode()) cpu.raise(kVecUD);  // not recognized in virtual-8086 mode (SDM)
-    require_cpl0(cpu);
+    require_cpl0(cpu);  // also V86 mode: #GP(0) there (SDM: "not recognized", but #GP, not #UD)
     uint64_t type = cpu.gpr_read(d.ops[0].reg, cpu.code_mode() == CodeMode::Bits64 ? 8 : 4);
     uint64_t ea = effective_address(cpu, d);
     uint64_t desc_lo = cpu.read_mem(d.mem_seg, ea, 8);

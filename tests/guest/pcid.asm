@@ -1,6 +1,7 @@
 ; pcid: process-context identifiers and INVPCID (SDM vol 3, 4.10.1,
 ; 4.10.4; vol 2 MOV CR, INVPCID), 4-level paging.
-; Always: INVPCID in virtual-8086 mode is #UD; MOV CR3 with bit 63 set
+; Always: INVPCID in virtual-8086 mode is #GP(0) (#UD if not advertised);
+; MOV CR3 with bit 63 set
 ; while CR4.PCIDE = 0 is #GP (reserved; not under QEMU 7.2 TCG, which loops
 ; on it).
 ; When CPUID.1.ECX.PCID (and CPUID.7.EBX.INVPCID) are advertised:
@@ -45,13 +46,13 @@ VAL_A   equ 0xaaaa0001
 VAL_B   equ 0xbbbb0002
 
 
-; V86_UD blob_label, "what": copy nothing; run the 16-bit code at
-; V86_LOW + (label - v86_blob) in virtual-8086 mode (IOPL 3); it must raise
-; #UD at its first instruction.
+; V86_EXC vector, blob_label, "what": run the 16-bit code at V86_LOW +
+; (label - v86_blob) (V86_COPY put it there) in virtual-8086 mode (IOPL 3);
+; it must raise `vector` at its first instruction.
 V86_LOW equ 0x8000
 EFL_VM  equ 0x20000
-%macro V86_UD 2
-    EXPECT_EXC 6, %%ud
+%macro V86_EXC 3
+    EXPECT_EXC %1, %%ud
     push dword 0                ; GS
     push dword 0                ; FS
     push dword V86_LOW >> 4     ; DS
@@ -60,16 +61,16 @@ EFL_VM  equ 0x20000
     push dword 0x7000           ; ESP
     push dword EFL_VM | 0x3002
     push dword V86_LOW >> 4     ; CS
-    push dword %1 - v86_blob
+    push dword %2 - v86_blob
     iretd
 %%ud:
     mov ax, SEL_DATA32
     mov fs, ax
     mov gs, ax
-    CHECK [exc_vector], 6, {%2, ": vector"}
-    CHECK [exc_cs], V86_LOW >> 4, {%2, ": CS"}
-    CHECK [exc_eip], %1 - v86_blob, {%2, ": IP"}
-    CHECKF [exc_eflags], EFL_VM, EFL_VM, {%2, ": VM in EFLAGS"}
+    CHECK [exc_vector], %1, {%3, ": vector"}
+    CHECK [exc_cs], V86_LOW >> 4, {%3, ": CS"}
+    CHECK [exc_eip], %2 - v86_blob, {%3, ": IP"}
+    CHECKF [exc_eflags], EFL_VM, EFL_VM, {%3, ": VM in EFLAGS"}
 %endmacro
 %macro V86_COPY 0
     mov esi, v86_blob
@@ -148,9 +149,17 @@ main:
     CHECK eax, 0, "CR4.PCIDE in protected mode: CR4 unchanged"
 .pm_pcide_done:
 
-    ; INVPCID in virtual-8086 mode: #UD (whether advertised or not)
+    ; INVPCID in virtual-8086 mode: #GP(0) (SDM: "not recognized in
+    ; virtual-8086 mode", listed under #GP(0)); #UD when not advertised
     V86_COPY
-    V86_UD v86_invpcid, "INVPCID in V86 mode"
+    cmp dword [has_invpcid], 0
+    je .v86_ud
+    V86_EXC 13, v86_invpcid, "INVPCID in V86 mode"
+    CHECK [exc_error], 0, "INVPCID in V86 mode: error"
+    jmp .v86_done
+.v86_ud:
+    V86_EXC 6, v86_invpcid, "INVPCID in V86 mode, not advertised"
+.v86_done:
 
     call idt64_init
     ENTER_LONG lm

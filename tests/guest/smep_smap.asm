@@ -65,9 +65,9 @@ LDT_CODE3 equ 0x17              ; LDT entry 2 (64-bit code, DPL 3), RPL 3
 SEL_STSS equ 0x70               ; 16-byte 64-bit TSS descriptor (0x70/0x78)
 
 
-; V86_UD blob_label, "what": copy nothing; run the 16-bit code at
-; V86_LOW + (label - v86_blob) in virtual-8086 mode (IOPL 3); it must raise
-; #UD at its first instruction.
+; V86_UD blob_label, "what": run the 16-bit code at V86_LOW + (label -
+; v86_blob) (V86_COPY put it there) in virtual-8086 mode (IOPL 3); it must
+; raise #UD at its first instruction.
 V86_LOW equ 0x8000
 EFL_VM  equ 0x20000
 %macro V86_UD 2

@@ -240,7 +240,7 @@ TEST_CASE_FIXTURE(SysFixture, "STAC/CLAC toggle AC at CPL 0 and are #UD at CPL 3
     CHECK(f->vector == kVecUD);
 }
 
-TEST_CASE_FIXTURE(SysFixture, "INVPCID, STAC and CLAC are #UD in V86 mode (INVPCID: not #GP)") {
+TEST_CASE_FIXTURE(SysFixture, "V86 mode: STAC and CLAC are #UD, INVPCID is #GP(0) (SDM)") {
     protected32();
     enter_v86(*this, 0x3202);  // IOPL 3: nothing IOPL-sensitive about them either
     REQUIRE(cpu.v86_mode());
@@ -252,8 +252,12 @@ TEST_CASE_FIXTURE(SysFixture, "INVPCID, STAC and CLAC are #UD in V86 mode (INVPC
     d.mem_seg = DS;
     d.addrsize = 2;
     cpu.s.gpr[RAX] = 2;
-    for (const DecodedInsn& i : {d, insn(Op::STAC), insn(Op::CLAC)}) {
-        auto f = attempt(i);
+    auto f = attempt(d);
+    REQUIRE(f);
+    CHECK(f->vector == kVecGP);
+    CHECK(f->error == 0);
+    for (const DecodedInsn& i : {insn(Op::STAC), insn(Op::CLAC)}) {
+        f = attempt(i);
         REQUIRE(f);
         CHECK(f->vector == kVecUD);
     }
