@@ -23,7 +23,9 @@
 ; implement them): INVPCID is #UD. (CR4.PCIDE is then a reserved bit and
 ; MOV CR4 should #GP; QEMU 7.2 TCG silently drops the bit: not tested.) So
 ; QEMU validates only that path; the PCID checks follow the SDM and run
-; under Petrel, which advertises both.
+; under Petrel, which advertises both. The whole program passes under Bochs
+; 2.7 with the broadwell_ult model (tests/guest/run-bochs), which has PCID
+; and INVPCID.
 %include "guest.inc"
 %include "paging.inc"
 %include "longmode.inc"

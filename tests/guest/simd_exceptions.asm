@@ -30,7 +30,9 @@
 ; Not tested under QEMU (Petrel only, quirks.inc): everything unmasked
 ; (QEMU 7.2 TCG never raises #XM, nor #UD for OSXMMEXCPT = 0: it gives the
 ; masked result and sets the flags); DE for a denormal operand (QEMU never
-; sets it); LDMXCSR with a reserved bit (QEMU loads it without #GP).
+; sets it); LDMXCSR with a reserved bit (QEMU loads it without #GP). The
+; whole program, unmasked parts included, passes under Bochs 2.7
+; (tests/guest/run-bochs).
 %include "guest.inc"
 %include "paging.inc"
 %include "quirks.inc"

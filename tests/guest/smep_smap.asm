@@ -37,6 +37,12 @@
 ; ignore AC); far RET at CPL 3 to an LDT code segment (QEMU pops the return
 ; address with supervisor accesses, so SMAP faults on the user stack); LOCK
 ; STAC (QEMU executes it).
+; Cross-checked under Bochs 2.7 (tests/guest/run-bochs, broadwell_ult): all
+; passes except the implicit accesses with AC = 1, at CPL 0 and at CPL 3,
+; which Bochs lets through. The SDM (4.6.1: "If EFLAGS.AC = 0 or the access
+; is implicit, data may not be read") and Linux KVM's emulator (commit
+; 4f4aa80e3b88, "Handle implicit supervisor access with SMAP") agree that
+; they fault.
 %include "guest.inc"
 %include "paging.inc"
 %include "longmode.inc"
