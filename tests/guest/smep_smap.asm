@@ -345,9 +345,9 @@ lm:
     invlpg [BIG_PG]
     mov eax, usr_ret
     call rax                                ; cached as executable
-    mov ecx, 3
+    mov ecx, 5000
 .direct:
-    call usr_ret                            ; direct calls: blocks may be chained
+    call usr_ret                            ; direct calls, hot: chained, maybe compiled
     loop .direct
     mov eax, BIG_PG + 0x1000
     call rax
@@ -394,6 +394,25 @@ lm:
     PRINT "smep_smap: SMEP ok"
 
     ; ---- SMAP (ring 0) ----
+    ; a hot loop reading a user page with SMAP off, then with SMAP on: the
+    ; same code must fault (whatever a translator made of it)
+    call hot_read
+    CR4_OR CR4_SMAP
+    clac
+    EXPECT_EXC 14, .hot0
+    call hot_read
+    FAILMSG "no #PF in a hot loop reading a user page after CR4.SMAP was set"
+.hot0:
+    PF_CHECK E_P, usr_data, hot_read.i, "SMAP, hot loop after CR4.SMAP set"
+    stac
+    call hot_read                           ; AC=1: runs, hot again
+    clac
+    EXPECT_EXC 14, .hot1
+    call hot_read
+    FAILMSG "no #PF in a hot loop reading a user page after CLAC"
+.hot1:
+    PF_CHECK E_P, usr_data, hot_read.i, "SMAP, hot loop after CLAC"
+    CR4_AND ~CR4_SMAP
     mov eax, [usr_data]                     ; SMAP off: cached readable
     CHECK eax, 0x5a5a0001, "ring-0 read of a user page, SMAP off"
     mov dword [usr_data + 4], 0x5a5a0002    ; and writable (D set)
@@ -790,6 +809,12 @@ f_callm:
 .i: call [usr_data + 0x40]
     ret
 sup_ret:
+    ret
+hot_read:
+    mov ecx, 5000
+.i: mov eax, [usr_data]
+    dec ecx
+    jnz .i
     ret
 s_push:
     mov [stk_save], rsp
