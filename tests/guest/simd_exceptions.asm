@@ -24,8 +24,8 @@
 ; mode, SIGFPE). Not compared: PE alongside an unmasked OE or UE (the host
 ; reports OE or UE alone; the SDM does not say), DE for a denormal divided
 ; by zero (the host reports ZE alone), the x87-to-MMX transition of
-; CVTPS2PI when it raises #XM (the AMD host makes it; Petrel does not; the
-; SDM does not say).
+; CVTPS2PI when it raises #XM (the AMD host and Bochs make it; the SDM does
+; not say).
 ;
 ; Not tested under QEMU (Petrel only, quirks.inc): everything unmasked
 ; (QEMU 7.2 TCG never raises #XM, nor #UD for OSXMMEXCPT = 0: it gives the
