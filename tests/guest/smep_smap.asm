@@ -15,11 +15,14 @@
 ; SMAP through each kind of access: REP MOVS/STOS/LODS/CMPS, MOVZX, RMW
 ; (ADD, LOCK ADD, XCHG, LOCK CMPXCHG, BTS; W not compared: the SDM does not
 ; say whether the read or the write faults), SSE and x87 loads, SSE store,
-; an indirect CALL's pointer, qword reads/writes split across a supervisor/
-; user boundary (CR2 = the user page); SMEP on an instruction that starts in
-; a supervisor page and ends in a user page (CR2 = the user page); PUSH,
-; POP, CALL, RET, PUSHFQ at CPL 0 with RSP in a user page; SMEP
-; and SMAP on a user 2 MiB page; SMEP on code reached by direct (chainable)
+; an indirect CALL's pointer, FXSAVE/FXRSTOR/FNSTENV, MASKMOVDQU, REP INSB,
+; CMPXCHG16B, LGDT/SGDT operands (explicit accesses: AC=1 lets them
+; through; CR2 compared by page where the SDM gives no byte order), CLFLUSH,
+; qword reads/writes split across a supervisor/user boundary (CR2 = the user
+; page); PUSH, POP, CALL, RET, PUSHFQ at CPL 0 with RSP in a user page; hot
+; loops before and after CR4.SMAP and CLAC. SMEP on an instruction that
+; starts in a supervisor page and ends in a user page (CR2 = the user page),
+; on a user 2 MiB page (also SMAP), on code reached by direct (chainable)
 ; calls before CR4.SMEP was set, and on code run at CPL 3 before.
 ; Implicit supervisor accesses: a segment load from an LDT in a user page
 ; faults with CR4.SMAP (error P, U/S = 0, even from ring 3, even with
@@ -36,7 +39,7 @@
 ; through when CPL < 3 and AC = 1; the SDM says implicit supervisor accesses
 ; ignore AC); far RET at CPL 3 to an LDT code segment (QEMU pops the return
 ; address with supervisor accesses, so SMAP faults on the user stack); LOCK
-; STAC (QEMU executes it).
+; STAC (QEMU executes it); CLFLUSH of a user page (QEMU checks nothing).
 ; Cross-checked under Bochs 2.7 (tests/guest/run-bochs, broadwell_ult): all
 ; passes except the implicit accesses with AC = 1, at CPL 0 and at CPL 3,
 ; which Bochs lets through. The SDM (4.6.1: "If EFLAGS.AC = 0 or the access
@@ -522,6 +525,34 @@ RMW equ ~E_W
     SMAP_FORM f_callm, f_callm.i, E_P, usr_data + 0x40, "CALL through a pointer in a user page"
     SMAP_FORM f_split, f_split.i, E_P, usr_begin, "qword read across a supervisor/user page boundary"
     SMAP_FORM f_split_w, f_split_w.i, E_P | E_W, usr_begin, "qword write across a supervisor/user page boundary"
+%macro SMAP_FORM_PG 5       ; like SMAP_FORM, CR2 compared by page (multi-byte stores)
+    clac
+    EXPECT_EXC 14, %%pf
+    call %1
+    FAILMSG "no SMAP #PF: ", %5
+%%pf:
+    and dword [exc_cr2], ~0xfff
+    PF_CHECK %3, %4, %2, {"SMAP, ", %5}
+    stac
+    call %1
+    clac
+%endmacro
+    stac
+    sgdt [usr_data + 0x70]
+    clac
+    SMAP_FORM_PG f_fxsave, f_fxsave.i, E_P | E_W, usr_fx, "FXSAVE"
+    SMAP_FORM_PG f_fxrstor, f_fxrstor.i, E_P, usr_fx, "FXRSTOR"
+    SMAP_FORM_PG f_fnstenv, f_fnstenv.i, E_P | E_W, usr_fx, "FNSTENV"
+    SMAP_FORM_PG f_maskmov, f_maskmov.i, E_P | E_W, usr_data, "MASKMOVDQU"
+    SMAP_FORM f_ins, f_ins.i, E_P | E_W, usr_data + 16, "REP INSB"
+    SMAP_FORM f_cx16, f_cx16.i, E_P, usr_data + 16, "LOCK CMPXCHG16B", RMW
+    SMAP_FORM_PG f_lgdt, f_lgdt.i, E_P, usr_data, "LGDT operand (explicit)"
+    SMAP_FORM_PG f_sgdt, f_sgdt.i, E_P | E_W, usr_data, "SGDT operand (explicit)"
+    ; CLFLUSH checks permissions like a byte load (SDM); QEMU 7.2 TCG does
+    ; no check at all: Petrel only.
+    SKIP_UNDER_QEMU .no_clflush
+    SMAP_FORM f_clflush, f_clflush.i, E_P, usr_data, "CLFLUSH"
+.no_clflush:
     PRINT "smep_smap: SMAP on string, RMW, locked, SSE, x87, indirect and split accesses ok"
 
     ; the stack in a user page at CPL 0: #PF goes through IST 1 meanwhile
@@ -810,6 +841,43 @@ f_callm:
     ret
 sup_ret:
     ret
+f_fxsave:
+.i: fxsave [usr_fx]
+    ret
+f_fxrstor:
+.i: fxrstor [usr_fx]
+    ret
+f_fnstenv:
+.i: fnstenv [usr_fx + 0x200]
+    ret
+f_maskmov:
+    pcmpeqb xmm1, xmm1
+    pxor xmm0, xmm0
+    mov edi, usr_data + 16
+.i: maskmovdqu xmm0, xmm1
+    ret
+f_ins:
+    mov edi, usr_data + 16
+    mov ecx, 4
+    mov edx, 0x3fd                          ; COM1 line status
+.i: rep insb
+    ret
+f_cx16:
+    xor eax, eax
+    xor edx, edx
+    xor ebx, ebx
+    xor ecx, ecx
+.i: lock cmpxchg16b [usr_data + 16]
+    ret
+f_lgdt:
+.i: lgdt [usr_data + 0x70]                  ; the current GDTR again
+    ret
+f_clflush:
+.i: clflush [usr_data]
+    ret
+f_sgdt:
+.i: sgdt [usr_data + 0x80]
+    ret
 hot_read:
     mov ecx, 5000
 .i: mov eax, [usr_data]
@@ -952,6 +1020,9 @@ usr_ldt:
     dq 0
     dq 0x00cff3000000ffff       ; entry 1: data, DPL 3, accessed (no A-bit write)
     dq 0x00affb000000ffff       ; entry 2: 64-bit code, DPL 3, accessed
+align 4096
+usr_fx:
+    times 4096 db 0
 align 4096
 usr_np:
     ret
