@@ -23,10 +23,9 @@
 ; Expected flags come from the SDM and were checked on an x86-64 host (user
 ; mode, SIGFPE) and under Bochs. An unmasked OE or UE is reported alone,
 ; without PE (no result is rounded; host and Bochs agree). Not compared: DE
-; for a denormal divided
-; by zero (the host reports ZE alone), the x87-to-MMX transition of
-; CVTPS2PI when it raises #XM (the AMD host and Bochs make it; the SDM does
-; not say).
+; for a denormal divided by zero (the host reports ZE alone), the x87-to-MMX
+; transition of CVTPS2PI when it raises #XM (the AMD host and Bochs make it;
+; the SDM does not say).
 ;
 ; Not tested under QEMU (Petrel only, quirks.inc): everything unmasked
 ; (QEMU 7.2 TCG never raises #XM, nor #UD for OSXMMEXCPT = 0: it gives the
