@@ -33,7 +33,10 @@ uint64_t fx_area(Cpu& cpu, const DecodedInsn& d, Access access) {
 unsigned fx_xmm_count(const Cpu& cpu) { return cpu.code_mode() == CodeMode::Bits64 ? 16 : 8; }
 
 // FXSAVE writes the x87 part, MXCSR and the XMM registers of the mode;
-// the reserved and software-available bytes after them are left alone.
+// the reserved and software-available bytes after them are left alone. The
+// access is still all 512 bytes: a not-present or read-only page under the
+// unwritten tail faults (as the host CPU does, tests/difftest), and so does
+// FXRSTOR's read of it.
 void op_fxsave(Cpu& cpu, const DecodedInsn& d) {
     const uint64_t lin = fx_area(cpu, d, Access::Write);
     const unsigned nxmm = fx_xmm_count(cpu), used = 160 + 16 * nxmm;
@@ -41,7 +44,7 @@ void op_fxsave(Cpu& cpu, const DecodedInsn& d) {
     fp_area_store_x87(cpu, buf, d.has(kPrefixRexW));
     fp_area_store_sse(cpu, buf, nxmm);
     const bool user = cpu.s.cpl == 3;
-    cpu.probe_write(lin, used, user);
+    cpu.probe_write(lin, kFxAreaSize, user);
     for (unsigned i = 0; i < used; i += 8) {
         uint64_t v;
         memcpy(&v, buf + i, 8);
@@ -51,10 +54,10 @@ void op_fxsave(Cpu& cpu, const DecodedInsn& d) {
 
 void op_fxrstor(Cpu& cpu, const DecodedInsn& d) {
     const uint64_t lin = fx_area(cpu, d, Access::Read);
-    const unsigned nxmm = fx_xmm_count(cpu), used = 160 + 16 * nxmm;
+    const unsigned nxmm = fx_xmm_count(cpu);
     uint8_t buf[kFxAreaSize] = {};
     const bool user = cpu.s.cpl == 3;
-    for (unsigned i = 0; i < used; i += 8) {
+    for (unsigned i = 0; i < kFxAreaSize; i += 8) {
         const uint64_t v = cpu.read_linear(lin + i, 8, user);
         memcpy(buf + i, &v, 8);
     }

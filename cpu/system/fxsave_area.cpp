@@ -62,8 +62,12 @@ void fp_area_store_x87(const Cpu& cpu, uint8_t* a, bool wide) {
 
 void fp_area_load_x87(Cpu& cpu, const uint8_t* a, bool wide) {
     X87State& x = cpu.s.x87;
-    x.fcw = static_cast<uint16_t>(get(a, 2));
-    x.fsw = static_cast<uint16_t>(get(a + 2, 2));
+    // FCW as FLDCW loads it (reserved bits 7 and 13-15 clear, bit 6 set);
+    // ES and B follow the loaded flags and masks (an unmasked flag is a
+    // pending exception, whatever the image's ES says), as on the host CPU.
+    x.fcw = static_cast<uint16_t>((get(a, 2) & 0x1f3f) | 0x40);
+    x.fsw = static_cast<uint16_t>(get(a + 2, 2) & 0x7f7f);
+    if (x.fsw & ~x.fcw & 0x3f) x.fsw |= 0x8080;
     x.fop = static_cast<uint16_t>(get(a + 6, 2) & 0x7ff);
     if (wide) {
         x.fip = get(a + 8, 8);
