@@ -139,7 +139,10 @@ void op_fprem(Cpu& cpu, const DecodedInsn& d) {
     uint64_t q;
     bool complete;
     const fp::F80 r = fp::remainder(st(cpu, 0), st(cpu, 1), kNearest, q, complete, env);
-    if (!x87_report(cpu, env.flags)) return;
+    if (!x87_report(cpu, env.flags)) {
+        cpu.s.x87.fsw &= static_cast<uint16_t>(~kFswC2);  // stopped by an unmasked exception: C2 clear, as the host CPU does
+        return;
+    }
     st_write(cpu, 0, r);
     // A NaN result (NaN operand, invalid operation) computes no quotient:
     // C0 and C3 are kept, C1 and C2 cleared, as the host CPU does.

@@ -110,9 +110,9 @@ inline fp::Env x87_op_env(const Cpu& cpu) {
 // C1 to the round-up indication. Returns whether the result may be stored
 // (no unmasked IE, DE or ZE).
 inline bool x87_commit(Cpu& cpu, const fp::Env& env) {
-    const bool ok = x87_report(cpu, env.flags);
+    if (!x87_report(cpu, env.flags)) return false;
     set_c1(cpu, (env.flags & fp::kInexact) && env.rounded_up);
-    return ok;
+    return true;
 }
 
 inline fp::F80 real_indefinite() { return fp::default_nan<fp::F80>(); }

@@ -187,6 +187,7 @@ void op_fnstenv(Cpu& cpu, const DecodedInsn& d) {
     const unsigned n = store_env(cpu, d.ops[0].size, b);
     write_area(cpu, d, b, n);
     cpu.s.x87.fcw |= 0x3f;  // every exception masked afterwards
+    x87_update_es(cpu);     // so none is pending any more: ES and B clear
 }
 
 void op_fldenv(Cpu& cpu, const DecodedInsn& d) {
@@ -241,7 +242,12 @@ void op_ffree(Cpu& cpu, const DecodedInsn& d) {
     if (kPop) x87_pop(cpu);
 }
 
-void op_fnop(Cpu& cpu, const DecodedInsn&) { x87_control_wait(cpu); }
+// FNOP (D9 D0) waits; DB E0, E1, E4 (the 8087's FNENI and FNDISI, the
+// 287's FNSETPM, no-ops since) do not: no pending #MF, as on the host CPU.
+void op_fnop(Cpu& cpu, const DecodedInsn& d) {
+    if (d.opcode == 0xdb) x87_available(cpu);
+    else x87_control_wait(cpu);
+}
 
 // WAIT/FWAIT: #NM only when both CR0.MP and CR0.TS are set.
 void op_fwait(Cpu& cpu, const DecodedInsn&) {

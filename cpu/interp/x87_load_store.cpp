@@ -142,9 +142,11 @@ void store_memory(Cpu& cpu, const DecodedInsn& d, bool pop) {
     else if (size == 4) bits = fp::convert<fp::F32>(v, env);
     else bits = fp::convert<fp::F64>(v, env);
     // Unmasked invalid, overflow or underflow: memory and the stack are left
-    // alone (the handler sees the operand in ST(0)).
+    // alone (the handler sees the operand in ST(0)); no value was delivered,
+    // so no precision exception and C1 clear, as on the host CPU.
     if (env.flags & ~cpu.s.x87.fcw & (fp::kInvalid | fp::kOverflow | fp::kUnderflow)) {
-        x87_commit(cpu, env);
+        x87_report(cpu, env.flags & ~fp::kInexact);
+        set_c1(cpu, false);
         return;
     }
     cpu.write_linear(lin, size, bits & size_mask(size), user);

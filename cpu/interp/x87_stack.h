@@ -106,12 +106,21 @@ inline void x87_update_es(Cpu& cpu) {
 }
 
 // Merges raised flags into FSW. Returns false when an unmasked invalid,
-// denormal or divide-by-zero exception means no result may be stored.
+// denormal or divide-by-zero exception means no result may be stored: the
+// operation stops before its result, so only those (pre-computation) flags
+// are recorded, no PE/UE/OE of a result never delivered, and C1 (the
+// round-up indication) is cleared, as the host CPU does.
 inline bool x87_report(Cpu& cpu, uint8_t flags) {
     X87State& x = cpu.s.x87;
+    constexpr uint8_t kPre = fp::kInvalid | fp::kDenormal | fp::kDivByZero;
+    if (flags & ~x.fcw & kPre) {
+        x.fsw |= static_cast<uint16_t>((flags & kPre) | kFswES | kFswB);
+        set_c1(cpu, false);
+        return false;
+    }
     x.fsw |= flags;
     if (flags & ~x.fcw & 0x3f) x.fsw |= kFswES | kFswB;
-    return !(flags & ~x.fcw & (fp::kInvalid | fp::kDenormal | fp::kDivByZero));
+    return true;
 }
 
 // Stack fault (IE with SF; C1 = 1 for overflow, 0 for underflow). Returns

@@ -28,8 +28,11 @@ void op_fsin_fcos(Cpu& cpu, const DecodedInsn& d) {
     fp::Env env = x87_op_env(cpu);
     fp::F80 r;
     fp::sin_cos(x, kSin ? &r : nullptr, kSin ? nullptr : &r, env);
-    if (!x87_commit(cpu, env)) return;
+    // C2 = 0 (in range) also when an unmasked exception stops it (as the
+    // host CPU does).
+    const bool ok = x87_commit(cpu, env);
     set_c2(cpu, false);
+    if (!ok) return;
     st_write(cpu, 0, r);
 }
 
@@ -58,8 +61,9 @@ void op_two_results(Cpu& cpu, const DecodedInsn& d) {
     } else {
         fp::sin_cos(x, &first, &second, env);
     }
-    if (!x87_commit(cpu, env)) return;
-    set_c2(cpu, false);
+    const bool ok = x87_commit(cpu, env);
+    set_c2(cpu, false);  // also when an unmasked exception stops it (see above)
+    if (!ok) return;
     st_write(cpu, 0, first);
     x87_push(cpu, second);
 }
