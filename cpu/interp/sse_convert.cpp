@@ -44,8 +44,10 @@ void op_cvt_from_int(Cpu& cpu, const DecodedInsn& d) {
     XmmReg r = kZeroUpper ? XmmReg{} : cpu.s.xmm[d.ops[0].reg];
     fp::Env env = sse_env(cpu);
     for (unsigned i = 0; i < kN; ++i) set_lane<To>(r, i, fp::from_int<To>(lane<I>(b, i), env));
-    sse_commit(cpu, env.flags);
+    // The MMX transition happens even when the conversion raises #XM (as on
+    // the host CPU): after the operand reads, before the exception check.
     if (mmx && d.ops[1].kind == OpKind::Mmx) mmx_transition(cpu);
+    sse_commit(cpu, env.flags);
     cpu.s.xmm[d.ops[0].reg] = r;
 }
 
@@ -71,8 +73,8 @@ void op_cvt_to_int32(Cpu& cpu, const DecodedInsn& d) {
     fp::Env env = sse_env(cpu);
     for (unsigned i = 0; i < kN; ++i)
         set_lane<uint32_t>(r, i, static_cast<uint32_t>(fp::to_int<From>(lane<From>(b, i), 32, kTruncate, env)));
+    if (mmx) mmx_transition(cpu);  // even when #XM follows (see above)
     sse_commit(cpu, env.flags);
-    if (mmx) mmx_transition(cpu);
     write_vec(cpu, d, 0, r, false);
 }
 

@@ -156,7 +156,9 @@ void op_horizontal(Cpu& cpu, const DecodedInsn& d) {
 
 // DPPS/DPPD: products of the lanes selected by imm[7:4] (others +0),
 // summed pairwise ((p0 + p1) + (p2 + p3)), each step rounded; the sum goes
-// to the lanes selected by imm[3:0], zero elsewhere.
+// to the lanes selected by imm[3:0], zero elsewhere. Exceptions are
+// determined per stage in the order of execution (SDM): an unmasked one in
+// the products raises #XM before the additions add their flags.
 template <class F>
 void op_dp(Cpu& cpu, const DecodedInsn& d) {
     sse_available(cpu);
@@ -167,9 +169,17 @@ void op_dp(Cpu& cpu, const DecodedInsn& d) {
     F p[kN];
     for (unsigned i = 0; i < kN; ++i)
         p[i] = ((d.imm >> (4 + i)) & 1) ? fp::mul<F>(lane<F>(a, i), lane<F>(b, i), env) : F{0};
+    sse_commit(cpu, env.flags);
+    env.flags = 0;
     F sum;
-    if constexpr (kN == 4) sum = fp::add<F>(fp::add<F>(p[0], p[1], env), fp::add<F>(p[2], p[3], env), env);
-    else sum = fp::add<F>(p[0], p[1], env);
+    if constexpr (kN == 4) {
+        const F s01 = fp::add<F>(p[0], p[1], env), s23 = fp::add<F>(p[2], p[3], env);
+        sse_commit(cpu, env.flags);
+        env.flags = 0;
+        sum = fp::add<F>(s01, s23, env);
+    } else {
+        sum = fp::add<F>(p[0], p[1], env);
+    }
     sse_commit(cpu, env.flags);
     XmmReg r{};
     for (unsigned i = 0; i < kN; ++i)
