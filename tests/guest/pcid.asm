@@ -1,24 +1,23 @@
 ; pcid: process-context identifiers and INVPCID (SDM vol 3, 4.10.1,
 ; 4.10.4; vol 2 MOV CR, INVPCID), 4-level paging.
 ; Always: INVPCID in virtual-8086 mode is #GP(0) (#UD if not advertised);
-; MOV CR3 with bit 63 set
-; while CR4.PCIDE = 0 is #GP (reserved; not under QEMU 7.2 TCG, which loops
-; on it).
+; MOV CR3 with bit 63 set while CR4.PCIDE = 0 is #GP (reserved; not under
+; QEMU 7.2 TCG, which loops on it).
 ; When CPUID.1.ECX.PCID (and CPUID.7.EBX.INVPCID) are advertised:
-; CR4.PCIDE outside IA-32e mode is #GP, and in it needs CR3[11:0] = 0
-; (#GP otherwise); CR3 reads back the PCID
-; and never bit 63; reserved CR3 bits (62..MAXPHYADDR) are #GP; INVPCID
-; with PCID != 0 and CR4.PCIDE = 0 (types 0, 1), type > 3 (the whole 64-bit
-; register), descriptor bits 63:12, a non-canonical type-0 address, CPL 3:
-; #GP(0); clearing CR0.PG with PCIDE = 1 (compatibility mode) is #GP.
+; CR4.PCIDE outside IA-32e mode is #GP, and in it needs CR3[11:0] = 0 (#GP
+; otherwise); CR3 reads back the PCID and never bit 63; reserved CR3 bits
+; (62..MAXPHYADDR) are #GP; INVPCID with PCID != 0 and CR4.PCIDE = 0 (types
+; 0, 1), type > 3 (the whole 64-bit register), descriptor bits 63:12, a
+; non-canonical type-0 address, CPL 3: #GP(0); clearing CR0.PG with
+; PCIDE = 1 (compatibility mode) is #GP.
 ; Translations, only where the architecture guarantees them (a TLB may
 ; always forget, so a stale entry is never required): after a PTE change,
-; MOV CR3 with bit 63 clear, INVPCID type 0 (that address; also inside
-; and at the end of a 2 MiB page), 1 (that PCID),
-; 3 (all but global) and 2 (all, also a global page) give the new
-; mapping; clearing CR4.PCIDE flushes everything; a PCID never uses another
-; PCID's translations (PCID 1 and 2 over page tables mapping one page to
-; different frames, switched with bit 63 set: each sees its own).
+; MOV CR3 with bit 63 clear, INVPCID type 0 (that address; also inside and
+; at the end of a 2 MiB page), 1 (that PCID), 3 (all but global) and 2
+; (all, also a global page) give the new mapping; clearing CR4.PCIDE
+; flushes everything; a PCID never uses another PCID's translations (PCID
+; 1 and 2 over page tables mapping one page to different frames, switched
+; with bit 63 set: each sees its own).
 ; Without PCID/INVPCID (QEMU 7.2 TCG: not even with -cpu max; TCG does not
 ; implement them): INVPCID is #UD. (CR4.PCIDE is then a reserved bit and
 ; MOV CR4 should #GP; QEMU 7.2 TCG silently drops the bit: not tested.) So
