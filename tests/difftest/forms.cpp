@@ -51,19 +51,26 @@ bool has_kind(const DecodedInsn& d, OpKind k) {
     return false;
 }
 
+// An SSE op some of whose forms have no XMM operand: LDMXCSR/STMXCSR, and
+// the memory forms of the scalar conversions to integers (r32/r64, m32/m64).
+bool is_sse_state_op(Op op) {
+    switch (op) {
+        case Op::LDMXCSR: case Op::STMXCSR:
+        case Op::CVTSS2SI: case Op::CVTTSS2SI: case Op::CVTSD2SI: case Op::CVTTSD2SI:
+            return true;
+        default:
+            return false;
+    }
+}
+
 // A form the harness compares: a listed general-purpose op, an SSE form
 // (XMM operands: XMM0-15 and MXCSR are compared) or an x87/MMX form (the
-// FXSAVE image is compared), except FXSAVE/FXRSTOR (their FIP/FDP/FOP
-// fields differ between vendors by design). FNSTENV/FNSAVE run with those
-// fields of the stored image left out of the comparison (undefined_flags.cpp).
+// FXSAVE image is compared), FXSAVE/FXRSTOR included (the FIP/FDP/FOP
+// fields vendors store differently are left out of the comparison, as for
+// FNSTENV/FNSAVE: undefined_flags.cpp). Not the XSAVE family: its header
+// and which components it writes follow the host's XCR0 and in-use state.
 bool is_tested_form(const DecodedInsn& d) {
-    if (is_tested_op(d.op)) return true;
-    switch (d.op) {
-        case Op::FXSAVE: case Op::FXRSTOR:
-            return false;
-        default:
-            break;
-    }
+    if (is_tested_op(d.op) || is_sse_state_op(d.op)) return true;
     if (d.op >= Op::FLD && d.op <= Op::EMMS) return true;
     return has_kind(d, OpKind::Xmm) || has_kind(d, OpKind::Mmx) || has_kind(d, OpKind::St);
 }
@@ -102,7 +109,8 @@ struct Skeleton {
     bool rex = false, vex = false;
 };
 
-void collect(const Skeleton& sk, DecodeFn decode_fn, std::map<std::string, Form>& out, size_t& other_user) {
+void collect(const Skeleton& sk, DecodeFn decode_fn, std::map<std::string, Form>& out,
+             std::map<std::string, unsigned>& other_user) {
     const unsigned h = static_cast<unsigned>(sk.header.size());
     auto build = [&](uint8_t modrm, std::vector<uint8_t>& b) {
         b = sk.header;
@@ -194,9 +202,10 @@ void collect(const Skeleton& sk, DecodeFn decode_fn, std::map<std::string, Form>
             const DecodedInsn& d = per_reg[mem][reg];
             if (is_tested_form(d) && fits_harness(d)) continue;
             const bool fp = has_kind(d, OpKind::Mmx) || has_kind(d, OpKind::St) || has_kind(d, OpKind::Xmm) ||
-                            (d.op >= Op::FLD && d.op <= Op::EMMS);
+                            (d.op >= Op::FLD && d.op <= Op::EMMS) || is_sse_state_op(d.op) || d.op == Op::XSAVE ||
+                            d.op == Op::XRSTOR || d.op == Op::XSAVEOPT;
             if (fp && seen.emplace(std::string(op_name(d.op)) + signature(d) + (mem ? "m" : "r"), true).second)
-                ++other_user;
+                ++other_user[std::string(op_name(d.op))];
         }
 }
 
@@ -228,7 +237,7 @@ bool is_tested_op(Op op) {
         case Op::MOVS: case Op::CMPS: case Op::STOS: case Op::LODS: case Op::SCAS:
         // user-mode system ops without architectural results (a memory operand can still fault)
         case Op::PAUSE: case Op::LFENCE: case Op::MFENCE: case Op::SFENCE: case Op::PREFETCH:
-        case Op::CLFLUSH: case Op::CLFLUSHOPT:
+        case Op::CLFLUSH: case Op::CLFLUSHOPT: case Op::MOVNTI:
             return true;
         default:
             return false;

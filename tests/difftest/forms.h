@@ -6,7 +6,9 @@
 // flags, XMM0-15, MXCSR, the FXSAVE image) and addresses memory through a
 // base register (so the harness can point it at the data page).
 #pragma once
+#include <map>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "tests/difftest/difftest.h"
@@ -17,7 +19,9 @@ using DecodeFn = DecodeStatus (*)(const uint8_t*, size_t, CodeMode, DecodedInsn&
 
 struct Enumeration {
     std::vector<Form> forms;   // tested forms
-    size_t other_user = 0;     // decoded FP forms the harness cannot run (FPU environment, other addressing)
+    // Decoded x87/SSE forms the harness does not run (other addressing,
+    // the XSAVE family), by op.
+    std::map<std::string, unsigned> other_user;
 };
 
 Enumeration enumerate_forms(DecodeFn decode_fn);

@@ -88,61 +88,7 @@ State InputGen::state(const DecodedInsn& d) {
     s.rflags = flags();
     s.gpr[RSP] = kStackTop;
     s.pad_ = 0;
-    // XMM lanes: raw random bits or float/double specials (zeros, ones,
-    // infinities, NaNs, denormals, limits) in each 32/64-bit lane.
-    static constexpr uint64_t kFp64[] = {0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
-                                         0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
-                                         0x7ff4000000000000ull, 0x0000000000000001ull, 0x000fffffffffffffull,
-                                         0x7fefffffffffffffull, 0x4330000000000000ull};
-    static constexpr uint32_t kFp32[] = {0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x7f800000u, 0xff800000u,
-                                         0x7fc00000u, 0x7fa00000u, 0x00000001u, 0x007fffffu, 0x7f7fffffu, 0x4b000000u};
-    for (auto& x : s.xmm) {
-        for (int lane = 0; lane < 2; ++lane) {
-            uint64_t v;
-            switch (below(4)) {
-                case 0: v = kFp64[below(std::size(kFp64))]; break;
-                case 1: v = kFp32[below(std::size(kFp32))] | (uint64_t{kFp32[below(std::size(kFp32))]} << 32); break;
-                case 2: v = value(); break;
-                default: v = rng(); break;
-            }
-            memcpy(x + 8 * lane, &v, 8);
-        }
-    }
-    // Exceptions masked (an unmasked one would be #XM on both sides, but
-    // trap-free runs compare more state); rounding, FZ and DAZ at random.
-    s.mxcsr = 0x1f80 | (below(4) << 13) | (below(2) ? 0x8000 : 0) | (below(2) ? 0x40 : 0);
-    // x87: exceptions masked, random rounding and precision control, random
-    // TOP and condition codes, random tags, registers with specials (zeros,
-    // ones, infinities, NaNs, denormals, pseudo-denormals, unnormals, and
-    // normals near 1 as often as normals of any exponent).
-    memset(s.fx, 0, sizeof s.fx);
-    const uint16_t fcw = static_cast<uint16_t>(0x037f & ~0x0f00) | static_cast<uint16_t>(below(16) << 8);
-    const uint16_t fsw = static_cast<uint16_t>((below(8) << 11) | (rng() & 0x4700));
-    memcpy(s.fx + 0, &fcw, 2);
-    memcpy(s.fx + 2, &fsw, 2);
-    s.fx[4] = static_cast<uint8_t>(rng());
-    memcpy(s.fx + 24, &s.mxcsr, 4);  // FXRSTOR checks it (reserved bits 0)
-    for (unsigned i = 0; i < 8; ++i) {
-        uint64_t sig;
-        uint16_t se;
-        const uint16_t sign = below(2) ? 0x8000 : 0;
-        switch (below(10)) {
-            case 0: sig = 0; se = sign; break;                                       // zero
-            case 1: sig = 1ull << 63; se = sign | 0x3fff; break;                      // 1.0
-            case 2: sig = 1ull << 63; se = sign | 0x7fff; break;                      // infinity
-            case 3: sig = 0xc000000000000000ull | (rng() >> 2); se = sign | 0x7fff; break;  // QNaN
-            case 4: sig = 0x8000000000000001ull | ((rng() >> 3) & 0x3fffffffffffffffull); se = sign | 0x7fff; break;  // SNaN
-            case 5: sig = rng() >> 1; se = sign; break;                              // denormal
-            case 6: sig = (1ull << 63) | rng(); se = sign; break;                    // pseudo-denormal
-            case 7: sig = rng() >> 1; se = static_cast<uint16_t>(sign | (1 + below(0x7ffe))); break;  // unnormal
-            // Normal, |v| in [2^-66, 2^66): where the transcendentals and
-            // conversions to integers do their real work.
-            case 8: sig = (1ull << 63) | rng(); se = static_cast<uint16_t>(sign | (0x3fff - 66 + below(132))); break;
-            default: sig = (1ull << 63) | rng(); se = static_cast<uint16_t>(sign | (1 + below(0x7ffe))); break;
-        }
-        memcpy(s.fx + 32 + 16 * i, &sig, 8);
-        memcpy(s.fx + 40 + 16 * i, &se, 2);
-    }
+    fp_state(s);
     const int mi = d.mem_operand();
     if (mi >= 0) {
         const unsigned size = d.ops[mi].size ? d.ops[mi].size : 8;
@@ -159,6 +105,17 @@ State InputGen::state(const DecodedInsn& d) {
             default: off = below(4096 - 16) & ~static_cast<uint64_t>(below(2) ? size - 1 : 0); break;
         }
         if (d.op == Op::CMPXCHG16B && below(8)) off &= ~15ull;
+        if (d.op == Op::FXSAVE || d.op == Op::FXRSTOR) {
+            // The 512-byte area must be 16-byte aligned (else #GP): mostly
+            // aligned and inside the data pages (crossing from the middle
+            // page into the last one too), one case in 8 misaligned, one in
+            // 8 aligned but running into the guard page (#PF).
+            switch (below(8)) {
+                case 0: off = (below((2 * 4096 - 512) / 16 + 1) * 16) | (1 + below(15)); break;
+                case 1: off = 2 * 4096 - 16 * (1 + below(31)); break;
+                default: off = below((2 * 4096 - 512) / 16 + 1) * 16; break;
+            }
+        }
         s.gpr[d.mem_base] = kDataMid + off;
     }
     if (is_string(d.op)) {
@@ -189,6 +146,90 @@ State InputGen::state(const DecodedInsn& d) {
     return s;
 }
 
+void InputGen::fp_state(State& s) {
+    // XMM lanes: raw random bits or float/double specials (zeros, ones,
+    // infinities, NaNs, denormals, limits) in each 32/64-bit lane.
+    static constexpr uint64_t kFp64[] = {0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+                                         0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
+                                         0x7ff4000000000000ull, 0x0000000000000001ull, 0x000fffffffffffffull,
+                                         0x7fefffffffffffffull, 0x4330000000000000ull};
+    static constexpr uint32_t kFp32[] = {0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x7f800000u, 0xff800000u,
+                                         0x7fc00000u, 0x7fa00000u, 0x00000001u, 0x007fffffu, 0x7f7fffffu, 0x4b000000u};
+    for (auto& x : s.xmm) {
+        for (int lane = 0; lane < 2; ++lane) {
+            uint64_t v;
+            switch (below(4)) {
+                case 0: v = kFp64[below(std::size(kFp64))]; break;
+                case 1: v = kFp32[below(std::size(kFp32))] | (uint64_t{kFp32[below(std::size(kFp32))]} << 32); break;
+                case 2: v = value(); break;
+                default: v = rng(); break;
+            }
+            memcpy(x + 8 * lane, &v, 8);
+        }
+    }
+    // Rounding, FZ and DAZ at random; exceptions masked, except in one case
+    // of 8 a random subset is unmasked (an exception then is #XM: SIGFPE on
+    // the host, with the destination unchanged). Sometimes flags already set.
+    s.mxcsr = 0x1f80 | (below(4) << 13) | (below(2) ? 0x8000 : 0) | (below(2) ? 0x40 : 0);
+    if (below(8) == 0) s.mxcsr &= ~(static_cast<uint32_t>(rng() & 0x3f) << 7);
+    if (below(4) == 0) s.mxcsr |= static_cast<uint32_t>(rng() & 0x3f);
+    // x87: random rounding and precision control, random TOP and condition
+    // codes, random tags, registers with specials (zeros, ones, infinities,
+    // NaNs, denormals, pseudo-denormals, unnormals, and normals near 1 as
+    // often as normals of any exponent). Exceptions masked, except in one
+    // case of 8 a random subset is unmasked: an exception then sets ES and B
+    // and is reported (#MF) by the next waiting x87 instruction. In a
+    // quarter of those cases a flag of an unmasked exception is already set
+    // (ES pending): a waiting x87 or MMX instruction raises #MF, the
+    // non-waiting FN- forms run. Otherwise some flags of masked exceptions.
+    memset(s.fx, 0, sizeof s.fx);
+    uint16_t fcw = static_cast<uint16_t>(0x037f & ~0x0f00) | static_cast<uint16_t>(below(16) << 8);
+    uint16_t fsw = static_cast<uint16_t>((below(8) << 11) | (rng() & 0x4700));
+    if (below(8) == 0) {
+        fcw = static_cast<uint16_t>(fcw & ~(rng() & 0x3f));
+        if (below(4) == 0 && (~fcw & 0x3f)) {
+            unsigned bit;
+            do bit = below(6); while (fcw >> bit & 1);
+            fsw = static_cast<uint16_t>(fsw | (1u << bit));
+        }
+    }
+    if (below(4) == 0) fsw = static_cast<uint16_t>(fsw | (rng() & fcw & 0x3f));
+    if (fsw & ~fcw & 0x3f) fsw |= 0x8080;  // ES and B, as FXRSTOR computes them
+    memcpy(s.fx + 0, &fcw, 2);
+    memcpy(s.fx + 2, &fsw, 2);
+    s.fx[4] = static_cast<uint8_t>(rng());
+    memcpy(s.fx + 24, &s.mxcsr, 4);  // FXRSTOR checks it (reserved bits 0)
+    // FOP (11 bits kept), FIP and FDP (canonical: what a non-canonical one
+    // loads to differs between vendors).
+    const uint16_t fop = static_cast<uint16_t>(rng());
+    const uint64_t fip = static_cast<uint64_t>(static_cast<int64_t>(rng() << 16) >> 16);
+    const uint64_t fdp = static_cast<uint64_t>(static_cast<int64_t>(rng() << 16) >> 16);
+    memcpy(s.fx + 6, &fop, 2);
+    memcpy(s.fx + 8, &fip, 8);
+    memcpy(s.fx + 16, &fdp, 8);
+    for (unsigned i = 0; i < 8; ++i) {
+        uint64_t sig;
+        uint16_t se;
+        const uint16_t sign = below(2) ? 0x8000 : 0;
+        switch (below(10)) {
+            case 0: sig = 0; se = sign; break;                                       // zero
+            case 1: sig = 1ull << 63; se = sign | 0x3fff; break;                      // 1.0
+            case 2: sig = 1ull << 63; se = sign | 0x7fff; break;                      // infinity
+            case 3: sig = 0xc000000000000000ull | (rng() >> 2); se = sign | 0x7fff; break;  // QNaN
+            case 4: sig = 0x8000000000000001ull | ((rng() >> 3) & 0x3fffffffffffffffull); se = sign | 0x7fff; break;  // SNaN
+            case 5: sig = rng() >> 1; se = sign; break;                              // denormal
+            case 6: sig = (1ull << 63) | rng(); se = sign; break;                    // pseudo-denormal
+            case 7: sig = rng() >> 1; se = static_cast<uint16_t>(sign | (1 + below(0x7ffe))); break;  // unnormal
+            // Normal, |v| in [2^-66, 2^66): where the transcendentals and
+            // conversions to integers do their real work.
+            case 8: sig = (1ull << 63) | rng(); se = static_cast<uint16_t>(sign | (0x3fff - 66 + below(132))); break;
+            default: sig = (1ull << 63) | rng(); se = static_cast<uint16_t>(sign | (1 + below(0x7ffe))); break;
+        }
+        memcpy(s.fx + 32 + 16 * i, &sig, 8);
+        memcpy(s.fx + 40 + 16 * i, &se, 2);
+    }
+}
+
 void InputGen::memory(const DecodedInsn& d, const State& in, uint8_t* data) {
     auto scramble = [&](uint64_t lin, unsigned n) {
         for (unsigned i = 0; i < n; i += 8) {
@@ -203,6 +244,51 @@ void InputGen::memory(const DecodedInsn& d, const State& in, uint8_t* data) {
     scramble(in.gpr[RSP] - 32, 64);
     if (d.op == Op::ENTER || d.op == Op::LEAVE) scramble(in.gpr[RBP] - 64, 80);
     if (d.op == Op::XLAT) scramble((in.gpr[RBX] & ~7ull), 264);
+    // FXRSTOR's image: a random x87/SSE state as the harness's own inputs
+    // are made (fp_state), random bytes where FXRSTOR ignores them (byte 5,
+    // MXCSR_MASK, the six bytes after each ST(i), 416-511); sometimes with a
+    // reserved MXCSR bit set (#GP; not bit 17, AMD's MM, which AMD accepts),
+    // ES/B disagreeing with the flags (FXRSTOR recomputes them) or FCW's
+    // reserved bits set. FXSAVE's area: random bytes, so that what it must
+    // leave alone (416-511) is seen to stay. Only bytes inside the data
+    // pages are written.
+    if ((d.op == Op::FXRSTOR || d.op == Op::FXSAVE) && mi >= 0) {
+        uint8_t img[512];
+        for (auto& b : img) b = static_cast<uint8_t>(rng());
+        if (d.op == Op::FXRSTOR) {
+            State t;
+            fp_state(t);
+            memcpy(img, t.fx, 5);
+            memcpy(img + 6, t.fx + 6, 18);
+            uint32_t mxcsr = t.mxcsr;
+            if (below(8) == 0) {
+                unsigned bit;
+                do bit = 16 + below(16); while (bit == 17);
+                mxcsr |= 1u << bit;
+            }
+            memcpy(img + 24, &mxcsr, 4);
+            for (unsigned i = 0; i < 8; ++i) memcpy(img + 32 + 16 * i, t.fx + 32 + 16 * i, 10);
+            for (unsigned i = 0; i < 16; ++i) memcpy(img + 160 + 16 * i, t.xmm[i], 16);
+            if (below(8) == 0) img[3] ^= static_cast<uint8_t>(rng() & 0x80), img[2] ^= static_cast<uint8_t>(rng() & 0x80);
+            if (below(8) == 0) img[0] |= static_cast<uint8_t>(rng() & 0xc0), img[1] |= static_cast<uint8_t>(rng() & 0xe0);
+        }
+        const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
+        for (unsigned i = 0; i < 512; ++i)
+            if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = img[i];
+    }
+    // LDMXCSR's operand: a valid MXCSR (random controls and flags), one case
+    // in 8 with a reserved bit set (#GP; not bit 17, see above).
+    if (d.op == Op::LDMXCSR && mi >= 0) {
+        uint32_t v = static_cast<uint32_t>(rng() & 0xffff);
+        if (below(8) == 0) {
+            unsigned bit;
+            do bit = 16 + below(16); while (bit == 17);
+            v |= 1u << bit;
+        }
+        const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
+        for (unsigned i = 0; i < 4; ++i)
+            if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = static_cast<uint8_t>(v >> 8 * i);
+    }
     // A string compare's memory operand is string B (see string_operand);
     // only the bytes inside the data pages are written.
     if (is_string_compare(d.op) && mi >= 0 && below(8)) {

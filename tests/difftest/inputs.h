@@ -21,6 +21,8 @@ public:
     // memory base and the implicit pointers (string ops, XLAT, ENTER/LEAVE)
     // inside the data pages.
     State state(const DecodedInsn& insn);
+    // The x87/SSE part of an input: XMM0-15, MXCSR and the x87 image.
+    void fp_state(State& s);
     // Fills the bytes around the operands of insn in the data image.
     void memory(const DecodedInsn& insn, const State& in, uint8_t* data);
 };

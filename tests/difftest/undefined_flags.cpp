@@ -65,8 +65,30 @@ void x87_undefined(const DecodedInsn& d, const State& in, Undefined& u) {
             break;
         case Op::FNSTENV: case Op::FNSAVE: {
             const bool wide = d.ops[0].size == 28 || d.ops[0].size == 108;
-            u.mem_skip_addr = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp) + (wide ? 12 : 6);
-            u.mem_skip_len = wide ? 16 : 8;
+            u.skip_mem(in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp) + (wide ? 12 : 6), wide ? 16 : 8);
+            break;
+        }
+        case Op::FXSAVE: {
+            const uint64_t a = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
+            // FOP/FIP/FCS/FDP/FDS (bytes 6-23): the harness loads them from the
+            // input image (FXRSTOR64), and without a pending unmasked exception
+            // AMD stores zeros where Intel stores what was loaded. With one
+            // pending both store the loaded values; only FCS and FDS of the
+            // 32-bit layout stay uncompared (newer Intel CPUs store them as 0:
+            // CPUID.7.0:EBX[13], FCS/FDS deprecated).
+            uint16_t fcw, fsw;
+            memcpy(&fcw, in.fx, 2);
+            memcpy(&fsw, in.fx + 2, 2);
+            const bool pending = fsw & ~fcw & 0x3f;
+            if (!pending) {
+                u.skip_mem(a + 6, 18);
+            } else if (!d.has(kPrefixRexW)) {
+                u.skip_mem(a + 12, 2);
+                u.skip_mem(a + 20, 2);
+            }
+            // MXCSR_MASK: AMD sets bit 17 (MM, the misaligned-SSE exception
+            // mask, which Petrel does not implement); the rest must agree.
+            u.skip_mem(a + 30, 1, 0x02);
             break;
         }
         default: break;
@@ -75,6 +97,42 @@ void x87_undefined(const DecodedInsn& d, const State& in, Undefined& u) {
 }
 
 }  // namespace
+
+void undefined_after(const DecodedInsn& d, const State& in, const State& native, Undefined& u) {
+    if (d.op < Op::FLD || d.op > Op::FXRSTOR) return;
+    uint16_t fcw, fsw_in, fsw_out;
+    memcpy(&fcw, in.fx, 2);
+    memcpy(&fsw_in, in.fx + 2, 2);
+    memcpy(&fsw_out, native.fx + 2, 2);
+    // Exceptions this instruction raised with their mask clear.
+    const unsigned raised = fsw_out & ~fsw_in & ~fcw & 0x3f;
+    if (!raised) return;
+    switch (d.op) {
+        // An unmasked invalid operation or denormal operand in a compare: the
+        // SDM leaves the condition codes (FCOMI: the flags) unset, AMD sets
+        // them (invalid: "unordered"; denormal: the compare's result).
+        case Op::FCOM: case Op::FCOMP: case Op::FCOMPP: case Op::FUCOM: case Op::FUCOMP: case Op::FUCOMPP:
+        case Op::FICOM: case Op::FICOMP: case Op::FTST:
+        case Op::FCOMI: case Op::FCOMIP: case Op::FUCOMI: case Op::FUCOMIP:
+            if (raised & 3) {
+                u.fsw |= 0x4700;
+                u.flags |= ZF | PF | CF | OF | SF | AF;
+            }
+            break;
+        // A denormal single or double loaded with DE unmasked: the SDM
+        // leaves TOP and the registers alone, AMD loads the value.
+        case Op::FLD:
+            if ((raised & 2) && d.ops[0].kind == OpKind::Mem && d.ops[0].size != 10) u.result = true;
+            break;
+        // An unmasked overflow or underflow of FSCALE: the SDM stores the
+        // result with its exponent biased by 24576, AMD the masked response
+        // (infinity, zero) with PE.
+        case Op::FSCALE:
+            if (raised & 0x18) u.result = true;
+            break;
+        default: break;
+    }
+}
 
 Undefined undefined_for(const DecodedInsn& d, const State& in) {
     Undefined u;
@@ -105,7 +163,10 @@ Undefined undefined_for(const DecodedInsn& d, const State& in) {
             if (c == 0) break;
             u.flags = AF;
             if (c != 1) u.flags |= OF;
-            if (c > width) u = Undefined{CF | OF | SF | ZF | AF | PF, true};
+            if (c > width) {
+                u.flags = CF | OF | SF | ZF | AF | PF;
+                u.result = true;
+            }
             break;
         }
         case Op::BT: case Op::BTS: case Op::BTR: case Op::BTC: u.flags = OF | SF | AF | PF; break;

@@ -20,13 +20,34 @@ struct Undefined {
     // result (bit i) are compared within 1 ulp, and C1 (the round-up
     // indication, which follows the last bit) is not compared for them.
     uint8_t approx_st = 0;
-    // Memory bytes [mem_skip_addr, +mem_skip_len) not compared: the
-    // FIP/FCS/FOP/FDP/FDS fields of an FNSTENV/FNSAVE image, which vendors
-    // store differently (AMD only with an exception pending).
-    uint64_t mem_skip_addr = 0;
-    unsigned mem_skip_len = 0;
+    // Memory bytes not compared (the bits set in `bits` of each byte of
+    // [addr, addr + len)): the FIP/FCS/FOP/FDP/FDS fields of an
+    // FNSTENV/FNSAVE/FXSAVE image, which vendors store differently (AMD
+    // only with an exception pending), and MXCSR_MASK bit 17 (AMD's MM).
+    struct MemSkip {
+        uint64_t addr = 0;
+        unsigned len = 0;
+        uint8_t bits = 0xff;
+    };
+    MemSkip mem_skip[4];
+    unsigned n_mem_skip = 0;
+    void skip_mem(uint64_t addr, unsigned len, uint8_t bits = 0xff) {
+        if (n_mem_skip < 4) mem_skip[n_mem_skip++] = MemSkip{addr, len, bits};
+    }
+    // The bits of the data byte at linear address a that are compared.
+    uint8_t mem_compared(uint64_t a) const {
+        uint8_t m = 0xff;
+        for (unsigned i = 0; i < n_mem_skip; ++i)
+            if (a >= mem_skip[i].addr && a < mem_skip[i].addr + mem_skip[i].len) m &= static_cast<uint8_t>(~mem_skip[i].bits);
+        return m;
+    }
 };
 
 Undefined undefined_for(const DecodedInsn& d, const State& in);
+
+// What the host's result shows to be vendor-specific: where AMD and Intel
+// (the SDM) answer differently for an unmasked x87 exception the
+// instruction raised. May set u.result (the case is then not compared).
+void undefined_after(const DecodedInsn& d, const State& in, const State& native, Undefined& u);
 
 }  // namespace petrel::difftest
