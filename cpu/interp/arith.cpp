@@ -74,10 +74,6 @@ void acc_write(Cpu& cpu, unsigned size, uint64_t lo, uint64_t hi) {
     }
 }
 
-void set_mul_flags(Cpu& cpu, uint64_t lo, unsigned size, bool overflow) {
-    set_arith_flags(cpu, szp_flags(lo, size) | (overflow ? uint64_t{kCF | kOF} : 0));
-}
-
 void op_mul(Cpu& cpu, const DecodedInsn& d) {
     const unsigned size = d.ops[0].size;
     const uint64_t b = read_operand(cpu, d, 0);

@@ -85,59 +85,6 @@ bool Cpu::zf() { return rflags() & kZF; }
 bool Cpu::sf() { return rflags() & kSF; }
 bool Cpu::of() { return rflags() & kOF; }
 
-bool Cpu::cond(unsigned cc) {
-    // CMP/SUB and TEST/AND/OR/XOR followed by Jcc/SETcc/CMOVcc: decide from
-    // the operands without materializing RFLAGS.
-    if (s.lazy.op == kFlagsSub || s.lazy.op == kFlagsLogic) {
-        const LazyFlags& lf = s.lazy;
-        const unsigned bits = 8 * lf.size;
-        const uint64_t m = bits >= 64 ? ~0ull : (1ull << bits) - 1;
-        const uint64_t r = lf.result & m;
-        bool res = false, known = true;
-        if (lf.op == kFlagsSub) {
-            const uint64_t a = lf.src1 & m, b = lf.src2 & m;
-            const int64_t sa = static_cast<int64_t>(a << (64 - bits)), sb = static_cast<int64_t>(b << (64 - bits));
-            switch (cc >> 1) {
-                case 1: res = a < b; break;              // B
-                case 2: res = r == 0; break;             // Z
-                case 3: res = a <= b; break;             // BE
-                case 4: res = (r >> (bits - 1)) & 1; break;  // S
-                case 6: res = sa < sb; break;            // L
-                case 7: res = sa <= sb; break;           // LE
-                default: known = false; break;           // O, P
-            }
-        } else {
-            const bool sf = (r >> (bits - 1)) & 1;
-            switch (cc >> 1) {
-                case 0: res = false; break;              // O
-                case 1: res = false; break;              // B
-                case 2: case 3: res = r == 0; break;     // Z, BE
-                case 4: case 6: res = sf; break;         // S, L (OF = 0)
-                case 7: res = r == 0 || sf; break;       // LE
-                default: known = false; break;           // P
-            }
-        }
-        if (known) return (cc & 1) ? !res : res;
-    } else if (s.lazy.op != kFlagsEager && ((cc >> 1) == 2 || (cc >> 1) == 4)) {
-        // ZF and SF come from the result alone, whatever the operation (DEC/JNZ loops).
-        const unsigned bits = 8 * s.lazy.size;
-        const uint64_t r = bits >= 64 ? s.lazy.result : s.lazy.result & ((1ull << bits) - 1);
-        const bool res = (cc >> 1) == 2 ? r == 0 : ((r >> (bits - 1)) & 1) != 0;
-        return (cc & 1) ? !res : res;
-    }
-    uint64_t f = rflags();
-    bool r;
-    switch (cc >> 1) {
-        case 0: r = f & kOF; break;                              // O
-        case 1: r = f & kCF; break;                              // B
-        case 2: r = f & kZF; break;                              // Z
-        case 3: r = (f & kCF) || (f & kZF); break;               // BE
-        case 4: r = f & kSF; break;                              // S
-        case 5: r = f & kPF; break;                              // P
-        case 6: r = !(f & kSF) != !(f & kOF); break;             // L
-        default: r = (f & kZF) || (!(f & kSF) != !(f & kOF)); break;  // LE
-    }
-    return (cc & 1) ? !r : r;
-}
+bool Cpu::cond(unsigned cc) { return eval_cond(*this, cc); }
 
 }  // namespace petrel

@@ -11,12 +11,13 @@
 #include "cpu/interp/flags.h"
 #include "cpu/interp/handlers.h"
 #include "cpu/interp/operands.h"
+#include "cpu/interp/shift_core.h"
 
 namespace petrel {
 
 namespace {
 
-enum class Kind { Rol, Ror, Rcl, Rcr, Shl, Shr, Sar };
+using Kind = ShiftKind;
 
 unsigned shift_count(Cpu& cpu, const DecodedInsn& d, int i, unsigned size) {
     uint64_t c = d.nops > i ? read_source(cpu, d, i) : 1;
@@ -27,7 +28,7 @@ inline uint64_t msb(uint64_t v, unsigned bits) { return (v >> (bits - 1)) & 1; }
 
 template <Kind kKind>
 void op_shift(Cpu& cpu, const DecodedInsn& d) {
-    const unsigned size = d.ops[0].size, bits = 8 * size;
+    const unsigned size = d.ops[0].size;
     const uint64_t m = size_mask(size);
     const unsigned count = shift_count(cpu, d, 1, size);
     const Loc dst = resolve(cpu, d, 0, Access::Write);
@@ -37,55 +38,9 @@ void op_shift(Cpu& cpu, const DecodedInsn& d) {
         if (dst.kind == OpKind::Gpr && size == 4) store(cpu, dst, a);
         return;
     }
-    const uint64_t f = cpu.rflags();
-    const uint64_t cf_in = f & kCF;
-    uint64_t r = 0, cf = 0, of = 0;
-    if constexpr (kKind == Kind::Shl) {
-        r = count < 64 ? (a << count) & m : 0;
-        cf = count <= bits ? (a >> (bits - count)) & 1 : 0;
-        of = msb(r, bits) ^ cf;
-    } else if constexpr (kKind == Kind::Shr) {
-        r = a >> count;
-        cf = (a >> (count - 1)) & 1;
-        of = msb(a, bits);
-    } else if constexpr (kKind == Kind::Sar) {
-        const int64_t sa = sign_extend(a, size);
-        r = static_cast<uint64_t>(sa >> (count > 63 ? 63 : count)) & m;
-        cf = static_cast<uint64_t>(sa >> (count - 1 > 63 ? 63 : count - 1)) & 1;
-        of = 0;
-    } else if constexpr (kKind == Kind::Rol || kKind == Kind::Ror) {
-        const unsigned c = count % bits;
-        if constexpr (kKind == Kind::Rol) {
-            r = c ? ((a << c) | (a >> (bits - c))) & m : a;
-            cf = r & 1;
-            of = msb(r, bits) ^ cf;
-        } else {
-            r = c ? ((a >> c) | (a << (bits - c))) & m : a;
-            cf = msb(r, bits);
-            of = msb(r, bits) ^ ((r >> (bits - 2)) & 1);
-        }
-    } else {
-        // Through carry: a (bits + 1)-bit rotation of CF:value.
-        const unsigned c = bits == 8 ? count % 9 : bits == 16 ? count % 17 : count;
-        const unsigned __int128 v = (static_cast<unsigned __int128>(cf_in ? 1 : 0) << bits) | a;
-        const unsigned __int128 vm = (static_cast<unsigned __int128>(1) << (bits + 1)) - 1;
-        unsigned __int128 rv = v;
-        if (c) {
-            if constexpr (kKind == Kind::Rcl) rv = ((v << c) | (v >> (bits + 1 - c))) & vm;
-            else rv = ((v >> c) | (v << (bits + 1 - c))) & vm;
-        }
-        r = static_cast<uint64_t>(rv) & m;
-        cf = static_cast<uint64_t>(rv >> bits) & 1;
-        if constexpr (kKind == Kind::Rcl) of = msb(r, bits) ^ cf;
-        else of = msb(a, bits) ^ (cf_in ? 1 : 0);
-    }
-    store(cpu, dst, r);
-    uint64_t nf = (cf ? uint64_t{kCF} : 0) | (of ? uint64_t{kOF} : 0);
-    if constexpr (kKind == Kind::Shl || kKind == Kind::Shr || kKind == Kind::Sar) {
-        set_arith_flags(cpu, nf | szp_flags(r, size));
-    } else {
-        cpu.s.rflags = (f & ~(kCF | kOF)) | nf;
-    }
+    const ShiftOut o = shift_compute<kKind>(cpu, a, count, size);
+    store(cpu, dst, o.r);
+    shift_set_flags<kKind>(cpu, o, size);
 }
 
 // SHLD/SHRD: dest shifted with bits coming in from src. Counts above the
