@@ -181,31 +181,68 @@ public:
 
     // ---- memory through segments: seg is a SegIndex, offset the effective address.
     // Checks limits/canonical form, then pages; raises #GP/#SS/#PF/#AC as hardware does.
-    uint64_t linear_address(unsigned seg, uint64_t offset, unsigned size, Access access);
-    uint64_t read_mem(unsigned seg, uint64_t offset, unsigned size) {
+    [[gnu::always_inline]] uint64_t linear_address(unsigned seg, uint64_t offset, unsigned size, Access access) {
+        // Fast paths for the accesses that cannot fault here: with EFLAGS.AC
+        // clear (no #AC), a canonical 64-bit address, or an offset inside a
+        // present, writable, expand-up data segment (which also covers real
+        // mode's segments). Everything else takes the full checks.
+        if (!(s.rflags & kAC) && access != Access::Exec) {
+            if (code_mode() == CodeMode::Bits64) {
+                const uint64_t lin = offset + ((seg == FS || seg == GS) ? s.seg[seg].base : 0);
+                if (canonical_address(lin) && canonical_address(lin + size - 1)) return lin;
+            } else {
+                const Segment& sg = s.seg[seg];
+                if ((sg.attr & 0x9e) == 0x92 && offset + size - 1 <= sg.limit)
+                    return (sg.base + offset) & 0xffffffffull;
+            }
+        }
+        return linear_address_checked(seg, offset, size, access);
+    }
+    static bool canonical_address(uint64_t a) { return static_cast<uint64_t>(static_cast<int64_t>(a << 16) >> 16) == a; }
+    // linear_address with every check (raises the fault).
+    uint64_t linear_address_checked(unsigned seg, uint64_t offset, unsigned size, Access access);
+    [[gnu::always_inline]] uint64_t read_mem(unsigned seg, uint64_t offset, unsigned size) {
         return read_linear(linear_address(seg, offset, size, Access::Read), size, s.cpl == 3);
     }
-    void write_mem(unsigned seg, uint64_t offset, unsigned size, uint64_t value) {
+    [[gnu::always_inline]] void write_mem(unsigned seg, uint64_t offset, unsigned size, uint64_t value) {
         write_linear(linear_address(seg, offset, size, Access::Write), size, value, s.cpl == 3);
     }
     // 16-byte and 10-byte accesses (SSE, x87, CMPXCHG16B).
     void read_mem_bytes(unsigned seg, uint64_t offset, void* out, unsigned size);
     void write_mem_bytes(unsigned seg, uint64_t offset, const void* in, unsigned size);
 
-    // ---- memory by linear address (implicit supervisor accesses pass user=false)
-    uint64_t read_linear(uint64_t lin, unsigned size, bool user) {
-        TlbEntry& e = tlb_[user ? kTlbUser : kTlbSupervisor][(lin >> 12) % kTlbSize];
-        if (e.tag_read == (lin >> 12) && e.host && ((lin & 0xfff) + size) <= 4096) {
-            uint64_t v = 0;
-            memcpy(&v, e.host + (lin & 0xfff), size);
-            return v;
+    // Little-endian host RAM access of 1, 2, 4 or 8 bytes: fixed-size copies
+    // the compiler turns into one move (a memcpy of a variable size is a libc call).
+    static uint64_t host_load(const uint8_t* p, unsigned size) {
+        switch (size) {
+            case 1: return *p;
+            case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+            case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+            case 8: { uint64_t v; memcpy(&v, p, 8); return v; }
+            default: { uint64_t v = 0; memcpy(&v, p, size); return v; }
         }
+    }
+    static void host_store(uint8_t* p, unsigned size, uint64_t value) {
+        switch (size) {
+            case 1: *p = static_cast<uint8_t>(value); return;
+            case 2: { uint16_t v = static_cast<uint16_t>(value); memcpy(p, &v, 2); return; }
+            case 4: { uint32_t v = static_cast<uint32_t>(value); memcpy(p, &v, 4); return; }
+            case 8: memcpy(p, &value, 8); return;
+            default: memcpy(p, &value, size); return;
+        }
+    }
+
+    // ---- memory by linear address (implicit supervisor accesses pass user=false)
+    [[gnu::always_inline]] uint64_t read_linear(uint64_t lin, unsigned size, bool user) {
+        TlbEntry& e = tlb_[user ? kTlbUser : kTlbSupervisor][(lin >> 12) % kTlbSize];
+        if (e.tag_read == (lin >> 12) && e.host && ((lin & 0xfff) + size) <= 4096)
+            return host_load(e.host + (lin & 0xfff), size);
         return read_linear_slow(lin, size, user);
     }
-    void write_linear(uint64_t lin, unsigned size, uint64_t value, bool user) {
+    [[gnu::always_inline]] void write_linear(uint64_t lin, unsigned size, uint64_t value, bool user) {
         TlbEntry& e = tlb_[user ? kTlbUser : kTlbSupervisor][(lin >> 12) % kTlbSize];
         if (e.tag_write == (lin >> 12) && e.host && ((lin & 0xfff) + size) <= 4096) {
-            memcpy(e.host + (lin & 0xfff), &value, size);
+            host_store(e.host + (lin & 0xfff), size, value);
             return;
         }
         write_linear_slow(lin, size, value, user);
@@ -215,9 +252,26 @@ public:
     void probe_write(uint64_t lin, unsigned size, bool user);
 
     // ---- stack (SS, with the stack address size)
-    void push(uint64_t value, unsigned size);
-    uint64_t pop(unsigned size);
-    uint64_t read_stack(uint64_t offset_from_rsp, unsigned size);  // without moving RSP
+    static uint64_t stack_mask_for(unsigned addr_size) {
+        return addr_size >= 8 ? ~0ull : (1ull << (8 * addr_size)) - 1;
+    }
+    [[gnu::always_inline]] void push(uint64_t value, unsigned size) {
+        const unsigned ss = stack_addr_size();
+        const uint64_t rsp = (s.gpr[RSP] - size) & stack_mask_for(ss);
+        write_mem(SS, rsp, size, value);
+        gpr_write(RSP, ss, rsp);
+    }
+    [[gnu::always_inline]] uint64_t pop(unsigned size) {
+        const unsigned ss = stack_addr_size();
+        const uint64_t rsp = s.gpr[RSP] & stack_mask_for(ss);
+        const uint64_t v = read_mem(SS, rsp, size);
+        gpr_write(RSP, ss, rsp + size);
+        return v;
+    }
+    [[gnu::always_inline]] uint64_t read_stack(uint64_t offset_from_rsp, unsigned size) {  // without moving RSP
+        const unsigned ss = stack_addr_size();
+        return read_mem(SS, (s.gpr[RSP] + offset_from_rsp) & stack_mask_for(ss), size);
+    }
 
     // ---- port I/O (permission checks: IOPL / TSS bitmap, in cpu/system)
     uint64_t port_in(uint16_t port, unsigned size);
@@ -286,7 +340,9 @@ private:
     void execute_one();
     // The block loop (cpu.cpp): runs the cached block at CS:RIP.
     // Returns the block when the loop may chain from it (see Block::link).
-    const Block* run_block(const Block* prev);
+    // end: the icount at which to stop going on into chained blocks.
+    const Block* run_block(const Block* prev, uint64_t end);
+    const Block* linked_successor(const Block* prev, uint64_t ctx, bool bits64) const;
     void deliver_fault(const CpuFault& f);
     // Something was pending but not deliverable (IF = 0 / NMI blocked): poll
     // again at the next block boundary where that changed.

@@ -17,7 +17,7 @@ static bool misaligned_ac(const CpuState& s, uint64_t lin, unsigned size, Access
     return lin & (size - 1);
 }
 
-uint64_t Cpu::linear_address(unsigned seg, uint64_t offset, unsigned size, Access access) {
+uint64_t Cpu::linear_address_checked(unsigned seg, uint64_t offset, unsigned size, Access access) {
     const uint8_t fault_vec = seg == SS ? kVecSS : kVecGP;
     if (code_mode() == CodeMode::Bits64) {
         uint64_t lin = offset + ((seg == FS || seg == GS) ? s.seg[seg].base : 0);
@@ -121,28 +121,6 @@ void Cpu::write_mem_bytes(unsigned seg, uint64_t offset, const void* in, unsigne
         write_linear(lin + i, 8, v, user);
     }
     for (; i < size; ++i) write_linear(lin + i, 1, p[i], user);
-}
-
-static uint64_t mask_for(unsigned size) { return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1; }
-
-void Cpu::push(uint64_t value, unsigned size) {
-    unsigned ss = stack_addr_size();
-    uint64_t rsp = (s.gpr[RSP] - size) & mask_for(ss);
-    write_mem(SS, rsp, size, value);
-    gpr_write(RSP, ss, rsp);
-}
-
-uint64_t Cpu::pop(unsigned size) {
-    unsigned ss = stack_addr_size();
-    uint64_t rsp = s.gpr[RSP] & mask_for(ss);
-    uint64_t v = read_mem(SS, rsp, size);
-    gpr_write(RSP, ss, rsp + size);
-    return v;
-}
-
-uint64_t Cpu::read_stack(uint64_t offset_from_rsp, unsigned size) {
-    unsigned ss = stack_addr_size();
-    return read_mem(SS, (s.gpr[RSP] + offset_from_rsp) & mask_for(ss), size);
 }
 
 uint64_t Cpu::port_in(uint16_t port, unsigned size) {
