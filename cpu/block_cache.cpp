@@ -9,8 +9,8 @@ namespace petrel {
 namespace {
 constexpr size_t kMaxBlocks = 1 << 18;  // bound host memory on self-modifying guests
 
-Handler resolve(const DecodedInsn& insn) {
-    if (Handler h = fast_handler_for(insn)) return h;
+Handler resolve(const DecodedInsn& insn, CodeMode mode) {
+    if (Handler h = fast_handler_for(insn, mode)) return h;
     return handler_for(insn.op);
 }
 
@@ -100,7 +100,7 @@ const Block& BlockCache::build(Cpu& cpu, uint64_t phys, uint64_t key, CodeMode m
         scratch_.key = key;
         scratch_.bytes = insn.length;
         scratch_.cached = false;
-        scratch_.insns.assign(1, CachedInsn{insn, resolve(insn)});
+        scratch_.insns.assign(1, CachedInsn{insn, resolve(insn, mode)});
         return scratch_;
     }
     if (map_.size() >= kMaxBlocks) clear();
@@ -108,7 +108,7 @@ const Block& BlockCache::build(Cpu& cpu, uint64_t phys, uint64_t key, CodeMode m
     b->key = key;
     b->cached = true;
     b->insns.reserve(8);
-    b->insns.push_back(CachedInsn{insn, resolve(insn)});
+    b->insns.push_back(CachedInsn{insn, resolve(insn, mode)});
     unsigned bytes = insn.length;
     // Outside 64-bit mode the block stays inside the CS limit and the IP
     // wrap (the run loop checks the limit again at entry).
@@ -125,7 +125,7 @@ const Block& BlockCache::build(Cpu& cpu, uint64_t phys, uint64_t key, CodeMode m
         if (bytes >= avail) break;
         DecodedInsn next;
         if (decode(host + bytes, avail - bytes, mode, next) != DecodeStatus::Ok) break;
-        b->insns.push_back(CachedInsn{next, resolve(next)});
+        b->insns.push_back(CachedInsn{next, resolve(next, mode)});
         bytes += next.length;
     }
     b->bytes = bytes;

@@ -58,8 +58,10 @@ struct Block {
 bool block_ends_after(const DecodedInsn& insn);
 // Near branches: they end a block but keep the code mode and CPL.
 bool is_near_branch(Op op);
-// A specialised handler for this form, or nullptr (cpu/interp/fast_forms.cpp).
-Handler fast_handler_for(const DecodedInsn& insn);
+// A specialised handler for this form in this code mode, or nullptr
+// (cpu/interp/fast_forms.cpp; near branches and PUSH/POP in fast_control.cpp).
+Handler fast_handler_for(const DecodedInsn& insn, CodeMode mode);
+Handler fast_control_handler_for(const DecodedInsn& insn, CodeMode mode);
 
 class BlockCache {
 public:
