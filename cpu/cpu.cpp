@@ -68,7 +68,7 @@ StopReason Cpu::run(uint64_t max_insns) {
                     continue;
                 }
             }
-            prev = run_block(prev);
+            prev = run_block(prev, end);
             prev_gen = block_cache_.generation();
         } catch (const CpuFault& f) {
             prev = nullptr;
@@ -82,18 +82,21 @@ StopReason Cpu::run(uint64_t max_insns) {
 // single-step, no breakpoints, no shadow. Stops after an instruction that
 // leaves the straight line (a taken branch, a REP chunk, an event), after
 // one that dropped cached code (self-modifying code sees the new bytes at the
-// next instruction), or after one during which a device set irq_pending. A fault leaves s.rip on the faulting instruction and
-// icount counting only the instructions before it.
-const Block* Cpu::run_block(const Block* prev) {
+// next instruction), or after one during which a device set irq_pending. A
+// fault leaves s.rip on the faulting instruction and icount counting only
+// the instructions before it.
+//
+// A block left through a near branch (or by falling off its end) goes
+// straight on into a successor already linked to it, while the budget
+// lasts and nothing is pending: such an exit changes none of what run()
+// checks between blocks (mode, CPL, IF, TF, breakpoints, shadows, A20).
+const Block* Cpu::run_block(const Block* prev, uint64_t end) {
     const bool bits64 = code_mode() == CodeMode::Bits64;
     const Block* b = nullptr;
     uint64_t ctx = (block_cache_.generation() << 2) | s.cpl;
     // A chained successor skips the lookup; outside 64-bit mode the CS limit
     // check of the lookup is repeated (a link does not know the limit).
-    if (prev && (bits64 || s.rip <= s.seg[CS].limit)) {
-        if (prev->link_rip[0] == s.rip && prev->link_ctx[0] == ctx) b = prev->link[0];
-        else if (prev->link_rip[1] == s.rip && prev->link_ctx[1] == ctx) b = prev->link[1];
-    }
+    if (prev) b = linked_successor(prev, ctx, bits64);
     if (!b) {
         b = &block_cache_.lookup(*this);
         ctx = (block_cache_.generation() << 2) | s.cpl;  // a lookup may drop code (cache full)
@@ -106,30 +109,52 @@ const Block* Cpu::run_block(const Block* prev) {
         }
     }
     const uint64_t gen = ctx >> 2;
-    const CachedInsn* p = b->insns.data();
-    const CachedInsn* last = p + b->insns.size() - 1;
-    // Outside 64-bit mode the whole block must be inside the CS limit it is
-    // entered with (blocks are shared by every CS with the same code mode).
-    if (!bits64 && s.rip + b->bytes - 1 > s.seg[CS].limit) last = p;
     s.tf_at_start = false;
+    // Retired instructions are counted in a register and added on every
+    // way out (a fault unwinds through here too); nothing reads icount
+    // while a block runs except the TSC without a tsc_source (tests).
+    struct Retired {
+        uint64_t& total;
+        uint64_t n = 0;
+        ~Retired() { total += n; }
+    } retired{icount};
     for (;;) {
-        const uint64_t fall = s.rip + p->insn.length;
-        next_rip = fall;
-        p->handler(*this, p->insn);
-        s.rip = next_rip;
-        ++icount;
-        if (block_cache_.generation() != gen) return nullptr;
-        if (next_rip != fall) break;  // a taken branch, a REP chunk, an event
-        if (p == last) break;
-        // A device kicked (an MMIO write to the LAPIC, a port write to the
-        // PIC): look for the interrupt at the next instruction boundary.
-        if (irq_pending.load(std::memory_order_relaxed)) break;
-        ++p;
+        const CachedInsn* p = b->insns.data();
+        const CachedInsn* last = p + b->insns.size() - 1;
+        // Outside 64-bit mode the whole block must be inside the CS limit it is
+        // entered with (blocks are shared by every CS with the same code mode).
+        if (!bits64 && s.rip + b->bytes - 1 > s.seg[CS].limit) last = p;
+        for (;;) {
+            const uint64_t fall = s.rip + p->insn.length;
+            next_rip = fall;
+            p->handler(*this, p->insn);
+            s.rip = next_rip;
+            ++retired.n;
+            if (block_cache_.generation() != gen) return nullptr;
+            if (next_rip != fall) break;  // a taken branch, a REP chunk, an event
+            if (p == last) break;
+            // A device kicked (an MMIO write to the LAPIC, a port write to the
+            // PIC): look for the interrupt at the next instruction boundary.
+            if (irq_pending.load(std::memory_order_relaxed)) break;
+            ++p;
+        }
+        // Execution left the block at p: chain only when p kept mode and CPL.
+        if (!b->cached || (p == last && !b->chainable)) return nullptr;
+        if (p != last && block_ends_after(p->insn) && !is_near_branch(p->insn.op)) return nullptr;
+        if (icount + retired.n >= end || irq_pending.load(std::memory_order_relaxed) ||
+            stop_requested.load(std::memory_order_relaxed))
+            return b;
+        const Block* next = linked_successor(b, ctx, bits64);
+        if (!next) return b;  // run() looks it up and links it
+        b = next;
     }
-    // Execution left the block at p: chain only when p kept mode and CPL.
-    if (!b->cached || (p == last && !b->chainable)) return nullptr;
-    if (p != last && block_ends_after(p->insn) && !is_near_branch(p->insn.op)) return nullptr;
-    return b;
+}
+
+const Block* Cpu::linked_successor(const Block* prev, uint64_t ctx, bool bits64) const {
+    if (!bits64 && s.rip > s.seg[CS].limit) return nullptr;
+    if (prev->link_rip[0] == s.rip && prev->link_ctx[0] == ctx) return prev->link[0];
+    if (prev->link_rip[1] == s.rip && prev->link_ctx[1] == ctx) return prev->link[1];
+    return nullptr;
 }
 
 void Cpu::deliver_fault(const CpuFault& f) {
