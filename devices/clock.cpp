@@ -23,10 +23,26 @@ Clock::Clock(ClockMode mode) : mode_(mode), host_start_ns_(host_monotonic_ns()) 
 
 uint64_t Clock::now_ns() const {
     if (mode_ == ClockMode::Realtime) return host_monotonic_ns() - host_start_ns_;
+    if (counter_) return ((*counter_ - counter_base_) << shift_) + skipped_ns_;
     return manual_now_;
 }
 
-void Clock::set_now(uint64_t ns) { manual_now_ = std::max(manual_now_, ns); }
+void Clock::set_now(uint64_t ns) {
+    if (counter_) {
+        uint64_t now = now_ns();
+        if (ns > now) skipped_ns_ += ns - now;
+        return;
+    }
+    manual_now_ = std::max(manual_now_, ns);
+}
+
+void Clock::use_instruction_counter(const uint64_t* counter, unsigned shift) {
+    uint64_t now = now_ns();
+    counter_ = counter;
+    counter_base_ = *counter;
+    shift_ = shift;
+    skipped_ns_ = now;  // time continues from where it was
+}
 
 Timer* Clock::new_timer(Timer::Callback cb) {
     timers_.push_back(std::unique_ptr<Timer>(new Timer(this, std::move(cb))));

@@ -66,7 +66,105 @@ DebugExitSpec parse_debug_exit(const KeyValues& kv, const std::string& option) {
     return spec;
 }
 
+bool parse_on_off(const std::string& v, const std::string& what) {
+    if (v == "on" || v == "yes" || v == "true") return true;
+    if (v == "off" || v == "no" || v == "false") return false;
+    throw UsageError(fmt::format("{}: '{}' is not on or off", what, v));
+}
+
+IcountSpec parse_icount(const std::string& text) {
+    IcountSpec spec;
+    bool have_shift = false;
+    auto set_shift = [&](const std::string& v) {
+        if (v == "auto") spec.shift = kIcountAutoShift;
+        else {
+            uint64_t n = 0;
+            try {
+                n = parse_uint(v, "-icount shift");
+            } catch (const UsageError&) {
+                throw UsageError(fmt::format("-icount: shift '{}' is not a number 0-{} or auto", v, kIcountMaxShift));
+            }
+            if (n > kIcountMaxShift)
+                throw UsageError(fmt::format("-icount: shift {} is out of range (0-{}, or auto)", n, kIcountMaxShift));
+            spec.shift = unsigned(n);
+        }
+        have_shift = true;
+    };
+    KeyValues kv = split_kv(text, true);
+    if (!kv.head.empty()) set_shift(kv.head);  // QEMU's legacy "-icount N"
+    for (auto& [k, v] : kv.kv) {
+        if (k == "shift") set_shift(v);
+        else if (k == "sleep") spec.sleep = parse_on_off(v, "-icount sleep");
+        else if (k == "align") {
+            if (parse_on_off(v, "-icount align"))
+                throw UsageError("-icount align=on: not supported (Petrel's virtual time never follows the host clock)");
+        } else if (k == "rr" || k == "rrfile" || k == "rrsnapshot")
+            throw UsageError(fmt::format("-icount {}: record/replay is not supported", k));
+        else throw UsageError(fmt::format("-icount: unsupported property '{}' (supported: shift, sleep, align)", k));
+    }
+    if (!have_shift) throw UsageError("-icount: give shift=N (0-10) or shift=auto");
+    return spec;
+}
+
+RtcSpec parse_rtc(const std::string& text) {
+    RtcSpec spec;
+    KeyValues kv = split_kv(text, false);
+    for (auto& [k, v] : kv.kv) {
+        if (k == "base") {
+            if (v == "utc") spec.base = RtcSpec::Base::Utc;
+            else if (v == "localtime") spec.base = RtcSpec::Base::Localtime;
+            else {
+                spec.base = RtcSpec::Base::Fixed;
+                spec.epoch = parse_datetime(v, "-rtc base");
+            }
+        } else if (k == "clock") {
+            if (v == "host") spec.clock = RtcSpec::ClockKind::Host;
+            else if (v == "vm") spec.clock = RtcSpec::ClockKind::Vm;
+            else throw UsageError(fmt::format("-rtc clock={}: unsupported (supported: host, vm)", v));
+        } else if (k == "driftfix") {
+            if (v != "none") throw UsageError(fmt::format("-rtc driftfix={}: unsupported (supported: none)", v));
+        } else throw UsageError(fmt::format("-rtc: unsupported property '{}' (supported: base, clock, driftfix)", k));
+    }
+    return spec;
+}
+
 }  // namespace
+
+int64_t parse_datetime(const std::string& text, const std::string& option) {
+    auto bad = [&] {
+        return UsageError(fmt::format("{}: '{}' is not a date (formats: 2006-06-17T16:01:21, 2006-06-17, utc, localtime)",
+                                      option, text));
+    };
+    // Fields: year, month, day [, hour, minute, second]; separators fixed.
+    unsigned f[6] = {0, 0, 0, 0, 0, 0};
+    const char seps[] = {'-', '-', 'T', ':', ':'};
+    size_t pos = 0;
+    unsigned n = 0;
+    for (; n < 6; ++n) {
+        size_t start = pos;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && pos - start < 4) ++pos;
+        if (pos == start) throw bad();
+        f[n] = unsigned(std::stoul(text.substr(start, pos - start)));
+        if (pos == text.size()) break;
+        if (n == 5 || text[pos] != seps[n]) throw bad();
+        ++pos;
+    }
+    if (n != 2 && n != 5) throw bad();
+    unsigned y = f[0], m = f[1], d = f[2];
+    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap) ||
+        f[3] > 23 || f[4] > 59 || f[5] > 59)
+        throw UsageError(fmt::format("{}: '{}' is not a valid date and time (years 1900-9999)", option, text));
+    // days_from_civil (H. Hinnant), as the RTC uses.
+    int64_t yy = int64_t(y) - (m <= 2);
+    int64_t era = yy / 400;
+    unsigned yoe = unsigned(yy - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = era * 146097 + int64_t(doe) - 719468;
+    return days * 86400 + int64_t(f[3]) * 3600 + int64_t(f[4]) * 60 + f[5];
+}
 
 uint64_t parse_size(const std::string& text, const std::string& option) {
     if (text.empty()) throw UsageError(fmt::format("{}: missing size", option));
@@ -105,6 +203,13 @@ std::string usage_text() {
         "  -accel tcg[,tier=interp|jit]  Petrel's own engine; tier forces one tier\n"
         "  -cpu max|qemu64|petrel   CPU model: all name Petrel's one model\n"
         "  -no-reboot               exit instead of resetting on a guest reset/triple fault\n"
+        "Time and determinism:\n"
+        "  -icount shift=N|auto[,sleep=on|off][,align=off]\n"
+        "                           deterministic run: virtual time = instructions << N ns\n"
+        "                           (N 0-10, auto = 3); RDRAND seeded, RTC fixed (see -rtc)\n"
+        "  -seed N                  RDRAND/RDSEED seed (default: host entropy; 0 with -icount)\n"
+        "  -rtc base=utc|localtime|YYYY-MM-DD[THH:MM:SS][,clock=host|vm]\n"
+        "                           RTC start (default: host time; 2000-01-01 with -icount)\n"
         "Boot:\n"
         "  -kernel FILE             Linux bzImage or multiboot ELF kernel\n"
         "  -initrd FILE             initial ramdisk (multiboot: a module)\n"
@@ -169,6 +274,15 @@ Options parse_options(const std::vector<std::string>& args) {
             if (!kv.kv.empty() || v.find(',') != std::string::npos)
                 throw UsageError(fmt::format("-cpu {}: CPU properties and feature flags are not supported (the model is fixed)", v));
             o.cpu_model = kv.head;
+        } else if (opt == "-icount") {
+            o.icount = parse_icount(value());
+        } else if (opt == "-seed") {
+            o.seed = parse_uint(value(), "-seed");
+        } else if (opt == "-rtc") {
+            RtcSpec r = parse_rtc(value());
+            // Later -rtc options override only what they name (QEMU merges them).
+            if (r.base != RtcSpec::Base::Default) { o.rtc.base = r.base; o.rtc.epoch = r.epoch; }
+            if (r.clock != RtcSpec::ClockKind::Default) o.rtc.clock = r.clock;
         } else if (opt == "-kernel") o.kernel = value();
         else if (opt == "-initrd") o.initrd = value();
         else if (opt == "-append") o.append = value();
@@ -224,6 +338,8 @@ Options parse_options(const std::vector<std::string>& args) {
             throw UsageError(fmt::format("{}: unknown option (petrel --help lists the supported ones)", args[i]));
         }
     }
+    if (o.icount && o.rtc.clock == RtcSpec::ClockKind::Host)
+        throw UsageError("-rtc clock=host with -icount: the RTC follows the deterministic virtual clock (clock=vm)");
     return o;
 }
 

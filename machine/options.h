@@ -29,6 +29,30 @@ constexpr size_t kMaxSerialPorts = 4;  // COM1-COM4
 
 enum class CpuTier { Auto, Interp, Jit };
 
+// -icount shift=N[,sleep=on|off][,align=off] (QEMU's spelling): virtual time
+// is instructions retired << shift ns, and the run is deterministic (see
+// docs/design.md, "Deterministic execution").
+struct IcountSpec {
+    unsigned shift = 0;       // 0..10, as QEMU; shift=auto picks kIcountAutoShift
+    bool sleep = true;        // QEMU's default: idle time also passes on the host
+};
+constexpr unsigned kIcountMaxShift = 10;   // QEMU's limit
+// shift=auto is QEMU's adaptive mode, which follows the host's speed and is
+// therefore not deterministic. Petrel fixes it at QEMU's starting guess,
+// 3 (8 ns per instruction, 125 MIPS).
+constexpr unsigned kIcountAutoShift = 3;
+// RDRAND/RDSEED seed of an -icount run without -seed.
+constexpr uint64_t kDeterministicSeed = 0;
+// RTC start of an -icount run without -rtc base=: 2000-01-01T00:00:00 UTC.
+constexpr int64_t kDeterministicRtcEpoch = 946684800;
+
+// -rtc base=utc|localtime|YYYY-MM-DD[THH:MM:SS][,clock=host|vm][,driftfix=none]
+struct RtcSpec {
+    enum class Base { Default, Utc, Localtime, Fixed } base = Base::Default;
+    int64_t epoch = 0;        // Fixed: the guest's UTC seconds at start
+    enum class ClockKind { Default, Host, Vm } clock = ClockKind::Default;
+};
+
 struct Options {
     uint64_t ram_bytes = 128ull << 20;
     unsigned smp = 1;
@@ -45,6 +69,9 @@ struct Options {
     // CPU", cpu/system/cpuid.cpp); `max`, `qemu64` and `petrel` all name it,
     // so a QEMU command line that asks for `-cpu max` runs unchanged.
     std::string cpu_model = "petrel";
+    std::optional<IcountSpec> icount;   // -icount: deterministic execution
+    std::optional<uint64_t> seed;       // -seed N: RDRAND/RDSEED seed
+    RtcSpec rtc;
     bool show_help = false;
     bool show_version = false;
 
@@ -61,5 +88,9 @@ struct Options {
 Options parse_options(const std::vector<std::string>& args);
 uint64_t parse_size(const std::string& text, const std::string& option);  // "512M", "4G", "256" (MiB)
 std::string usage_text();
+// "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC) -> seconds since the Unix
+// epoch. Throws UsageError naming `option` for anything else or an
+// impossible date (years 1900-9999).
+int64_t parse_datetime(const std::string& text, const std::string& option);
 
 }  // namespace petrel

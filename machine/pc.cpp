@@ -12,12 +12,45 @@
 
 namespace petrel {
 
-PcMachine::PcMachine(const Options& opts) : opts_(opts), mem_(opts.ram_bytes), cpu_(mem_, io_) {
+namespace {
+
+// The RTC's start (guest UTC seconds): -rtc base=, else the host's time, or
+// the fixed kDeterministicRtcEpoch with -icount.
+int64_t rtc_start_epoch(const Options& o) {
+    int64_t host = static_cast<int64_t>(std::time(nullptr));
+    switch (o.rtc.base) {
+        case RtcSpec::Base::Fixed: return o.rtc.epoch;
+        case RtcSpec::Base::Utc: return host;
+        case RtcSpec::Base::Localtime: {
+            // The RTC holds local time: shift by the host zone's offset.
+            time_t t = static_cast<time_t>(host);
+            std::tm local{};
+            localtime_r(&t, &local);
+            return host + local.tm_gmtoff;
+        }
+        case RtcSpec::Base::Default: break;
+    }
+    return o.icount ? kDeterministicRtcEpoch : host;
+}
+
+}  // namespace
+
+PcMachine::PcMachine(const Options& opts)
+    : opts_(opts),
+      clock_(opts.icount ? ClockMode::Deterministic : ClockMode::Realtime),
+      mem_(opts.ram_bytes),
+      cpu_(mem_, io_) {
     if (opts_.smp != 1) throw UsageError("-smp: only 1 CPU is supported so far");
     if (!opts_.bios.empty() && !opts_.kernel.empty())
         throw UsageError("-kernel with -bios: loading a kernel through firmware (fw_cfg) is not supported yet");
     if (opts_.bios.empty() && opts_.kernel.empty())
         throw UsageError("nothing to boot: give -kernel FILE (or -bios FILE)");
+
+    // Deterministic execution (-icount): time is the instruction count, read
+    // live by every device; RDRAND/RDSEED repeat (a fixed seed unless -seed).
+    if (opts_.icount) clock_.use_instruction_counter(&cpu_.icount, opts_.icount->shift);
+    if (opts_.seed) cpu_.seed_rng(*opts_.seed);
+    else if (opts_.icount) cpu_.seed_rng(kDeterministicSeed);
 
     PcBoardConfig cfg;
     cfg.cpus = opts_.smp;
@@ -28,7 +61,7 @@ PcMachine::PcMachine(const Options& opts) : opts_(opts), mem_(opts.ram_bytes), c
     if (opts_.debugcon.kind != CharDevSpec::Kind::None) cfg.debugcon = backend_for(opts_.debugcon);
     cfg.debugcon_port = opts_.debugcon_iobase;
     for (const DebugExitSpec& d : opts_.debug_exit) cfg.debug_exit.push_back({d.iobase, d.iosize});
-    cfg.rtc_epoch = static_cast<int64_t>(std::time(nullptr));
+    cfg.rtc_epoch = rtc_start_epoch(opts_);
 
     PcBoardSignals signals;
     signals.a20 = [this](bool on) { cpu_.set_a20(on); };

@@ -46,10 +46,13 @@ private:
     void request_reset(const char* why, bool triple_fault);
     void pump_serial_input();
     void wait_for_event();
+    void skip_idle_time();
+    uint64_t slice_budget();
+    bool deterministic() const { return opts_.icount.has_value(); }
     void flush_output();
 
     Options opts_;
-    Clock clock_{ClockMode::Realtime};
+    Clock clock_;  // Realtime, or Deterministic (instruction count) with -icount
     PhysicalMemory mem_;
     Bus io_;
     Cpu cpu_;

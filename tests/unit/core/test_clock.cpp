@@ -38,3 +38,37 @@ TEST_CASE("clock: time never runs backwards") {
     clock.set_now(100);
     CHECK(clock.now_ns() == 500);
 }
+
+TEST_CASE("clock: deterministic time is the instruction count << shift, read live") {
+    Clock clock(ClockMode::Deterministic);
+    uint64_t icount = 1000;  // instructions retired before the counter is attached
+    clock.use_instruction_counter(&icount, 0);
+    CHECK(clock.now_ns() == 0);
+    icount += 250;  // mid-slice reads see every instruction
+    CHECK(clock.now_ns() == 250);
+    CHECK(clock.instruction_shift() == 0);
+
+    Clock shifted(ClockMode::Deterministic);
+    uint64_t n = 0;
+    shifted.use_instruction_counter(&n, 3);
+    n = 10;
+    CHECK(shifted.now_ns() == 80);
+}
+
+TEST_CASE("clock: deterministic set_now skips idle time, never goes back") {
+    Clock clock(ClockMode::Deterministic);
+    uint64_t icount = 0;
+    clock.use_instruction_counter(&icount, 1);
+    int fired = 0;
+    Timer* t = clock.new_timer([&] { ++fired; });
+    icount = 100;                      // 200 ns
+    t->arm(5000);
+    clock.set_now(clock.next_deadline());  // a halted CPU jumps to the deadline
+    CHECK(clock.now_ns() == 5000);
+    clock.run_expired();
+    CHECK(fired == 1);
+    icount += 10;                      // instructions count on from there
+    CHECK(clock.now_ns() == 5020);
+    clock.set_now(10);                 // backwards: ignored
+    CHECK(clock.now_ns() == 5020);
+}

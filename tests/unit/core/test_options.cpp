@@ -89,3 +89,68 @@ TEST_CASE("options: -cpu names Petrel's one model; others are refused") {
     CHECK(fails_naming({"-cpu", "max,"}, "-cpu"));
     CHECK(fails_naming({"-cpu"}, "-cpu"));
 }
+
+TEST_CASE("options: -icount shift=N[,sleep=on|off][,align=off], QEMU's spelling") {
+    CHECK_FALSE(parse({}).icount.has_value());
+    Options o = parse({"-icount", "shift=0"});
+    REQUIRE(o.icount.has_value());
+    CHECK(o.icount->shift == 0);
+    CHECK(o.icount->sleep);  // QEMU's default
+    o = parse({"-icount", "shift=7,sleep=off,align=off"});
+    CHECK(o.icount->shift == 7);
+    CHECK_FALSE(o.icount->sleep);
+    CHECK(parse({"-icount", "3"}).icount->shift == 3);  // legacy "-icount N"
+    CHECK(parse({"-icount", "10"}).icount->shift == 10);
+    CHECK(parse({"--icount", "shift=2,sleep=on"}).icount->shift == 2);
+    CHECK(parse({"-icount", "shift=auto"}).icount->shift == kIcountAutoShift);
+    CHECK(parse({"-icount", "auto,sleep=off"}).icount->shift == kIcountAutoShift);
+}
+
+TEST_CASE("options: malformed -icount values are refused, naming -icount") {
+    CHECK(fails_naming({"-icount"}, "-icount"));
+    CHECK(fails_naming({"-icount", ""}, "-icount"));
+    CHECK(fails_naming({"-icount", "shift=11"}, "-icount"));
+    CHECK(fails_naming({"-icount", "shift=-1"}, "-icount"));
+    CHECK(fails_naming({"-icount", "shift=x"}, "-icount"));
+    CHECK(fails_naming({"-icount", "shift="}, "-icount"));
+    CHECK(fails_naming({"-icount", "sleep=off"}, "shift"));  // no shift given
+    CHECK(fails_naming({"-icount", "shift=0,sleep=maybe"}, "sleep"));
+    CHECK(fails_naming({"-icount", "shift=0,align=on"}, "align"));
+    CHECK(fails_naming({"-icount", "shift=0,rr=record"}, "rr"));
+    CHECK(fails_naming({"-icount", "shift=0,foo=1"}, "foo"));
+}
+
+TEST_CASE("options: -seed N and -rtc base=/clock=") {
+    CHECK_FALSE(parse({}).seed.has_value());
+    CHECK(parse({"-seed", "42"}).seed == 42u);
+    CHECK(parse({"-seed", "0xffffffffffffffff"}).seed == ~0ull);
+    CHECK(fails_naming({"-seed", "forty"}, "-seed"));
+
+    CHECK(parse({}).rtc.base == RtcSpec::Base::Default);
+    CHECK(parse({"-rtc", "base=utc"}).rtc.base == RtcSpec::Base::Utc);
+    CHECK(parse({"-rtc", "base=localtime"}).rtc.base == RtcSpec::Base::Localtime);
+    Options o = parse({"-rtc", "base=2000-01-01T00:00:00,clock=vm,driftfix=none"});
+    CHECK(o.rtc.base == RtcSpec::Base::Fixed);
+    CHECK(o.rtc.epoch == kDeterministicRtcEpoch);
+    CHECK(o.rtc.clock == RtcSpec::ClockKind::Vm);
+    CHECK(parse({"-rtc", "base=2006-06-17"}).rtc.epoch == 1150502400);
+    CHECK(parse({"-rtc", "base=2006-06-17T16:01:21"}).rtc.epoch == 1150502400 + 16 * 3600 + 60 + 21);
+    CHECK(parse({"-rtc", "base=1969-12-31T23:59:59"}).rtc.epoch == -1);
+    CHECK(parse({"-rtc", "base=2024-02-29"}).rtc.epoch == 1709164800);
+    // Later -rtc options change only what they name.
+    o = parse({"-rtc", "base=2006-06-17", "-rtc", "clock=vm"});
+    CHECK(o.rtc.base == RtcSpec::Base::Fixed);
+    CHECK(o.rtc.clock == RtcSpec::ClockKind::Vm);
+
+    CHECK(fails_naming({"-rtc", "base=foo"}, "-rtc base"));
+    CHECK(fails_naming({"-rtc", "base=2000-13-01"}, "-rtc base"));
+    CHECK(fails_naming({"-rtc", "base=2023-02-29"}, "-rtc base"));
+    CHECK(fails_naming({"-rtc", "base=2000-01-01T24:00:00"}, "-rtc base"));
+    CHECK(fails_naming({"-rtc", "base=2000-01-01T00:00"}, "-rtc base"));
+    CHECK(fails_naming({"-rtc", "base=10000-01-01"}, "-rtc base"));
+    CHECK(fails_naming({"-rtc", "base=2000-01-01x"}, "-rtc base"));
+    CHECK(fails_naming({"-rtc", "clock=rt"}, "clock=rt"));
+    CHECK(fails_naming({"-rtc", "driftfix=slew"}, "driftfix"));
+    CHECK(fails_naming({"-rtc", "frob=1"}, "frob"));
+    CHECK(fails_naming({"-icount", "shift=0", "-rtc", "clock=host"}, "clock=host"));
+}
