@@ -20,6 +20,9 @@ Checks:
                 as shift=0 (Petrel: exactly; its TSC is 2 ticks per ns)
   entropy       two runs without -icount (or -seed) differ in their RDRAND
                 values, so a mode that changed nothing would be caught
+  -seed         -seed 5 alone makes RDRAND repeat
+  bad values    malformed -icount/-rtc/-seed: exit status 2 naming the option
+                (Petrel)
 Exit 77 when QEMU or the program is missing.
 """
 import os
@@ -100,6 +103,20 @@ def main():
     r1, r2 = values(free1, "rdrand"), values(free2, "rdrand")
     expect("without -icount: RDRAND differs between runs (host entropy)", r1 and r2 and r1 != r2, f"{r1} vs {r2}")
     expect("without -icount: RDRAND differs from the -icount run", r1 != values(first, "rdrand"), f"{r1}")
+
+    s1, s2 = run(["-seed", "5"]), run(["-seed", "5"])
+    expect("-seed 5 without -icount: the same RDRAND values twice",
+           values(s1, "rdrand") and values(s1, "rdrand") == values(s2, "rdrand"),
+           f"{values(s1, 'rdrand')} vs {values(s2, 'rdrand')}")
+
+    if not qemu:
+        for bad in (["-icount", "shift=11"], ["-icount", "sleep=off"], ["-icount", "shift=0,align=on"],
+                    ["-rtc", "base=2000-02-30"], ["-seed", "x"]):
+            p = subprocess.run([emu] + bad + ["-kernel", prog], stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=30)
+            err = p.stderr.decode(errors="replace")
+            expect(f"{' '.join(bad)}: status 2, option named", p.returncode == 2 and bad[0] in err,
+                   f"status {p.returncode}, stderr {err!r}")
 
     if failures:
         print("determinism: FAILED:\n  " + "\n  ".join(failures))
