@@ -110,14 +110,8 @@ const Block* Cpu::run_block(const Block* prev, uint64_t end) {
     }
     const uint64_t gen = ctx >> 2;
     s.tf_at_start = false;
-    // Retired instructions are counted in a register and added on every
-    // way out (a fault unwinds through here too); nothing reads icount
-    // while a block runs except the TSC without a tsc_source (tests).
-    struct Retired {
-        uint64_t& total;
-        uint64_t n = 0;
-        ~Retired() { total += n; }
-    } retired{icount};
+    // icount is exact at every instruction: in deterministic mode the
+    // clock (and so RDTSC, the PIT, the LAPIC timer) reads it mid-block.
     for (;;) {
         const CachedInsn* p = b->insns.data();
         const CachedInsn* last = p + b->insns.size() - 1;
@@ -129,7 +123,7 @@ const Block* Cpu::run_block(const Block* prev, uint64_t end) {
             next_rip = fall;
             p->handler(*this, p->insn);
             s.rip = next_rip;
-            ++retired.n;
+            ++icount;
             if (block_cache_.generation() != gen) return nullptr;
             if (next_rip != fall) break;  // a taken branch, a REP chunk, an event
             if (p == last) break;
@@ -141,7 +135,7 @@ const Block* Cpu::run_block(const Block* prev, uint64_t end) {
         // Execution left the block at p: chain only when p kept mode and CPL.
         if (!b->cached || (p == last && !b->chainable)) return nullptr;
         if (p != last && block_ends_after(p->insn) && !is_near_branch(p->insn.op)) return nullptr;
-        if (icount + retired.n >= end || irq_pending.load(std::memory_order_relaxed) ||
+        if (icount >= end || irq_pending.load(std::memory_order_relaxed) ||
             stop_requested.load(std::memory_order_relaxed))
             return b;
         const Block* next = linked_successor(b, ctx, bits64);
