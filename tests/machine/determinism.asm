@@ -103,6 +103,20 @@ main:
     sub eax, [tsc0_lo]
     SHOW "tsc-delta", eax
 
+    ; The TSC between two RDTSCs 2003 instructions apart (the first RDTSC,
+    ; two MOVs, 1000 x DEC+JNZ), with no I/O in between: the loop runs as
+    ; chained cached blocks, so under -icount this shows whether the count
+    ; the clock reads is exact in the middle of them.
+    rdtsc
+    mov esi, eax
+    mov ecx, 1000
+.tight:
+    dec ecx
+    jnz .tight
+    rdtsc
+    sub eax, esi
+    SHOW "tsc-tight", eax
+
     ; ---- PIT channel 0: rate generator at 100 Hz, latched reads
     ; 8259s: vectors 0x20/0x28, only IRQ 0 unmasked
     mov al, 0x11

@@ -16,6 +16,8 @@ Checks:
                 cannot tell them apart)
   fixed RTC     the RTC reads the fixed base date (Petrel: the default with
                 -icount; both: -rtc base=2010-06-15T12:34:56)
+  exact count   RDTSC across 2003 instructions of a tight loop (chained
+                cached blocks, no I/O) moves exactly 4006 ticks (Petrel)
   shift         shift=3 makes the TSC advance 8x as much over the busy loop
                 as shift=0 (Petrel: exactly; its TSC is 2 ticks per ns)
   entropy       two runs without -icount (or -seed) differ in their RDRAND
@@ -86,6 +88,14 @@ def main():
     based = run(["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "base=2010-06-15T12:34:56,clock=vm"])
     expect("-rtc base=2010-06-15T12:34:56: the RTC starts there",
            (rtc(based) or "").startswith("rtc 2010-06-15 12:34:5"), f"got {rtc(based)!r}")
+
+    tight = int(values(first, "tsc-tight")[0], 16) if values(first, "tsc-tight") else 0
+    if qemu:
+        expect("TSC moves across a tight loop", tight > 0, f"got {tight}")
+    else:
+        # shift=0: 1 ns per instruction, Petrel's TSC 2 ticks per ns.
+        expect("TSC exact across 2003 instructions of chained blocks (4006 ticks)", tight == 4006,
+               f"got {tight}")
 
     shifted = run(["-icount", "shift=3,sleep=off"] + qemu_det)
     d0 = int(values(first, "tsc-delta")[0], 16) if values(first, "tsc-delta") else 0
