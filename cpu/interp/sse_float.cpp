@@ -210,6 +210,10 @@ uint32_t approx_recip(uint32_t a, bool rsqrt) {
     if (mag < 0x00800000u) return sign | 0x7f800000u;  // zeros and denormals: infinity
     if (rsqrt && sign) return 0xffc00000u;
     if (mag == 0x7f800000u) return sign;
+    // RCP of |x| >= 2^126: the SDM guarantees a tiny result, flushed to 0,
+    // up to 1.00000000000110000000001b * 2^126; above, 1/x is below 2^-126
+    // anyway (exactly 2^126 would otherwise give the normal 2^-126).
+    if (!rsqrt && mag >= 0x7e800000u) return sign;
     fp::Env e;
     F64 x = fp::convert<F64, F32>(mag, e);
     if (rsqrt) x = fp::sqrt<F64>(x, e);
