@@ -77,11 +77,11 @@ void incdec_r(Cpu& c, const DecodedInsn& d) {
 
 enum class Alu { Add, Sub, Cmp, And, Or, Xor, Test };
 
-template <Alu K, unsigned S, bool kImm>
-void alu(Cpu& c, const DecodedInsn& d) {
+// The operation itself: a op b into register reg (CMP/TEST only set flags).
+template <Alu K, unsigned S>
+inline void alu_apply(Cpu& c, uint8_t reg, uint64_t a, uint64_t b) {
     constexpr uint64_t m = kMask<S>;
-    const uint64_t a = c.s.gpr[d.ops[0].reg] & m;
-    const uint64_t b = (kImm ? d.imm : c.s.gpr[d.ops[1].reg]) & m;
+    a &= m, b &= m;
     uint64_t r;
     uint8_t fop;
     if constexpr (K == Alu::Add) r = (a + b) & m, fop = kFlagsAdd;
@@ -89,8 +89,13 @@ void alu(Cpu& c, const DecodedInsn& d) {
     else if constexpr (K == Alu::And || K == Alu::Test) r = a & b, fop = kFlagsLogic;
     else if constexpr (K == Alu::Or) r = a | b, fop = kFlagsLogic;
     else r = a ^ b, fop = kFlagsLogic;
-    if constexpr (K != Alu::Cmp && K != Alu::Test) c.s.gpr[d.ops[0].reg] = r;
+    if constexpr (K != Alu::Cmp && K != Alu::Test) c.s.gpr[reg] = r;
     c.set_lazy(fop, S, r, a, b);
+}
+
+template <Alu K, unsigned S, bool kImm>
+void alu(Cpu& c, const DecodedInsn& d) {
+    alu_apply<K, S>(c, d.ops[0].reg, c.s.gpr[d.ops[0].reg], kImm ? d.imm : c.s.gpr[d.ops[1].reg]);
 }
 
 template <Alu K, bool kImm>
@@ -101,28 +106,16 @@ Handler alu_for(unsigned size) {
 // ALU with a memory source: reg op= [mem].
 template <Alu K, unsigned S>
 void alu_rm(Cpu& c, const DecodedInsn& d) {
-    constexpr uint64_t m = kMask<S>;
     const uint64_t b = c.read_mem(d.mem_seg, effective_address(c, d), S);
-    const uint64_t a = c.s.gpr[d.ops[0].reg] & m;
-    uint64_t r;
-    uint8_t fop;
-    if constexpr (K == Alu::Add) r = (a + b) & m, fop = kFlagsAdd;
-    else if constexpr (K == Alu::Sub || K == Alu::Cmp) r = (a - b) & m, fop = kFlagsSub;
-    else if constexpr (K == Alu::And || K == Alu::Test) r = a & b, fop = kFlagsLogic;
-    else if constexpr (K == Alu::Or) r = a | b, fop = kFlagsLogic;
-    else r = a ^ b, fop = kFlagsLogic;
-    if constexpr (K != Alu::Cmp && K != Alu::Test) c.s.gpr[d.ops[0].reg] = r;
-    c.set_lazy(fop, S, r, a, b);
+    alu_apply<K, S>(c, d.ops[0].reg, c.s.gpr[d.ops[0].reg], b);
 }
 
 // CMP/TEST of memory with a register or an immediate (memory is only read).
 template <Alu K, unsigned S, bool kImm>
 void cmp_test_m(Cpu& c, const DecodedInsn& d) {
-    constexpr uint64_t m = kMask<S>;
+    static_assert(K == Alu::Cmp || K == Alu::Test);
     const uint64_t a = c.read_mem(d.mem_seg, effective_address(c, d), S);
-    const uint64_t b = (kImm ? d.imm : c.s.gpr[d.ops[1].reg]) & m;
-    if constexpr (K == Alu::Cmp) c.set_lazy(kFlagsSub, S, (a - b) & m, a, b);
-    else c.set_lazy(kFlagsLogic, S, a & b, a, b);
+    alu_apply<K, S>(c, 0, a, kImm ? d.imm : c.s.gpr[d.ops[1].reg]);
 }
 
 template <unsigned S>
