@@ -92,9 +92,10 @@ void op_xrstor(Cpu& cpu, const DecodedInsn& d) {
     read_area(cpu, ar, buf);
     uint64_t bv = get(buf + 512, 8), comp = get(buf + 520, 8);
     if (bv & ~cpu.s.xcr0) cpu.raise(kVecGP, 0);
-    if (comp != 0) cpu.raise(kVecGP, 0);  // no compacted format (XSAVEC not offered)
-    for (unsigned i = 528; i < 576; ++i)
-        if (buf[i]) cpu.raise(kVecGP, 0);
+    // Standard form: bytes 23:8 of the header (XCOMP_BV and the 8 bytes
+    // after it) must be zero (SDM 13.8.1); 24-63 are not checked. A set
+    // XCOMP_BV[63] (the compacted form) is #GP too: XSAVEC is not offered.
+    if (comp != 0 || get(buf + 528, 8) != 0) cpu.raise(kVecGP, 0);
     uint32_t mxcsr = static_cast<uint32_t>(get(buf + 24, 4));
     if ((rfbm & 2) && (mxcsr & ~kMxcsrMask)) cpu.raise(kVecGP, 0);
     if (rfbm & 1) {

@@ -67,10 +67,13 @@ bool is_sse_state_op(Op op) {
 // (XMM operands: XMM0-15 and MXCSR are compared) or an x87/MMX form (the
 // FXSAVE image is compared), FXSAVE/FXRSTOR included (the FIP/FDP/FOP
 // fields vendors store differently are left out of the comparison, as for
-// FNSTENV/FNSAVE: undefined_flags.cpp). Not the XSAVE family: its header
-// and which components it writes follow the host's XCR0 and in-use state.
+// FNSTENV/FNSAVE: undefined_flags.cpp), and the XSAVE family restricted to
+// x87 and SSE (EDX:EAX holds bits 0-1 only: inputs.cpp; what the host may
+// leave unwritten: undefined_flags.cpp).
+bool is_xsave_op(Op op) { return op == Op::XSAVE || op == Op::XSAVEOPT || op == Op::XRSTOR; }
+
 bool is_tested_form(const DecodedInsn& d) {
-    if (is_tested_op(d.op) || is_sse_state_op(d.op)) return true;
+    if (is_tested_op(d.op) || is_sse_state_op(d.op) || is_xsave_op(d.op)) return true;
     if (d.op >= Op::FLD && d.op <= Op::EMMS) return true;
     return has_kind(d, OpKind::Xmm) || has_kind(d, OpKind::Mmx) || has_kind(d, OpKind::St);
 }
@@ -314,6 +317,9 @@ bool make_variant(const Form& f, DecodeFn decode_fn, std::mt19937_64& rng, uint6
     if (d.op != f.insn.op || d.length != f.insn.length || signature(d) != signature(f.insn) || !fits_harness(d) ||
         uses_rsp(d))
         return false;
+    // The XSAVE family's EAX is its requested-feature bitmap: not the base
+    // (an address would request AVX and more of the host's XCR0).
+    if (is_xsave_op(d.op) && d.mem_base == RAX) return false;
     b.resize(d.length);
     bytes = b;
     insn = d;

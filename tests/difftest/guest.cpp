@@ -57,7 +57,11 @@ GuestRunner::GuestRunner() {
 
     CpuState& s = cpu_->s;
     s.cr0 = kCR0_PE | kCR0_PG | kCR0_ET | kCR0_NE | kCR0_WP | kCR0_MP;
-    s.cr4 = kCR4_PAE | kCR4_OSFXSR | kCR4_OSXMMEXCPT;
+    // CR4.OSXSAVE with XCR0 = x87 | SSE, the state Petrel implements (the
+    // harness limits the XSAVE family's EDX:EAX to bits 0-1, so RFBM is the
+    // same as under the host's larger XCR0).
+    s.cr4 = kCR4_PAE | kCR4_OSFXSR | kCR4_OSXMMEXCPT | kCR4_OSXSAVE;
+    s.xcr0 = 3;
     s.efer = kEFER_LME | kEFER_LMA | kEFER_NXE | kEFER_SCE;
     s.cr3 = kPml4;
     s.gdtr = DescriptorTable{kGdt, 0x37};

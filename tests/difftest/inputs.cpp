@@ -22,6 +22,21 @@ constexpr uint64_t kCounts[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64
 
 bool is_string(Op op) { return op == Op::MOVS || op == Op::CMPS || op == Op::STOS || op == Op::LODS || op == Op::SCAS; }
 
+// XCR0 of the host (XGETBV 0: the difftest needs CR4.OSXSAVE, which every
+// x86-64 Linux with AVX sets; 3 without it, where XSAVE is #UD anyway).
+uint64_t host_xcr0() {
+    static const uint64_t v = [] {
+        uint32_t a, d, b, c;
+        asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+        if (!(c >> 27 & 1)) return uint64_t{3};
+        asm volatile("xgetbv" : "=a"(a), "=d"(d) : "c"(0));
+        return (uint64_t{d} << 32) | a;
+    }();
+    return v;
+}
+
+bool is_xsave(Op op) { return op == Op::XSAVE || op == Op::XSAVEOPT || op == Op::XRSTOR; }
+
 bool is_string_compare(Op op) {
     return op == Op::PCMPESTRI || op == Op::PCMPESTRM || op == Op::PCMPISTRI || op == Op::PCMPISTRM;
 }
@@ -114,6 +129,36 @@ State InputGen::state(const DecodedInsn& d) {
                 case 0: off = (below((2 * 4096 - 512) / 16 + 1) * 16) | (1 + below(15)); break;
                 case 1: off = 2 * 4096 - 16 * (1 + below(31)); break;
                 default: off = below((2 * 4096 - 512) / 16 + 1) * 16; break;
+            }
+        }
+        if (is_xsave(d.op)) {
+            // The 576-byte area (legacy region and header) must be 64-byte
+            // aligned (else #GP): as for FXSAVE, 6 cases in 8 aligned inside
+            // the data pages, one misaligned, one aligned but running into
+            // the guard page (64-512 bytes mapped: the header, or part of
+            // the legacy region too, unmapped).
+            switch (below(8)) {
+                case 0: off = (below((2 * 4096 - 576) / 64 + 1) * 64) | (1 + below(63)); break;
+                case 1: off = 2 * 4096 - 64 * (1 + below(8)); break;
+                default: off = below((2 * 4096 - 576) / 64 + 1) * 64; break;
+            }
+            // EDX:EAX, the requested-feature bitmap: a random subset of
+            // {x87, SSE}, the state Petrel implements (XCR0 = 3), so that
+            // RFBM is the same under the host's XCR0; random upper halves
+            // (ignored). The base is never RAX (forms.cpp); when it is RDX,
+            // EDX sets bits 32-63, beyond both XCR0s.
+            s.gpr[RAX] = (rng() << 32) | below(4);
+            s.gpr[RDX] = rng() << 32;
+            // A component in its initial configuration, one case in 8 each:
+            // XSAVE may then leave it unwritten (XINUSE = 0).
+            if (below(8) == 0) {
+                memset(s.fx, 0, 160);
+                s.fx[0] = 0x7f;
+                s.fx[1] = 0x03;
+            }
+            if (below(8) == 0) {
+                memset(s.xmm, 0, sizeof s.xmm);
+                if (below(2)) s.mxcsr = 0x1f80;
             }
         }
         s.gpr[d.mem_base] = kDataMid + off;
@@ -274,6 +319,55 @@ void InputGen::memory(const DecodedInsn& d, const State& in, uint8_t* data) {
         }
         const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
         for (unsigned i = 0; i < 512; ++i)
+            if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = img[i];
+    }
+    // XSAVE/XSAVEOPT: 576 random bytes (the header's XSTATE_BV bits outside
+    // RFBM must stay, and XSAVE writes no other header byte). XRSTOR: the
+    // legacy region as FXRSTOR's image above (MXCSR with a reserved bit one
+    // case in 8), the header valid mostly: XSTATE_BV a random subset of
+    // {x87, SSE} (a component whose bit is clear is initialized), XCOMP_BV
+    // and bytes 16-63 zero; one case in 16 each sets a bit of XSTATE_BV
+    // beyond XCR0 (#GP), a bit of XCOMP_BV (#GP; not bit 63, which selects
+    // the compacted form: the host has XSAVEC, Petrel does not offer it),
+    // or a byte of 16-63 (#GP in 16-23 only, SDM 13.8.1).
+    if (is_xsave(d.op) && mi >= 0) {
+        uint8_t img[576];
+        for (auto& b : img) b = static_cast<uint8_t>(rng());
+        if (d.op == Op::XRSTOR) {
+            State t;
+            fp_state(t);
+            memcpy(img, t.fx, 5);
+            memcpy(img + 6, t.fx + 6, 18);
+            uint32_t mxcsr = t.mxcsr;
+            if (below(8) == 0) {
+                unsigned bit;
+                do bit = 16 + below(16); while (bit == 17);
+                mxcsr |= 1u << bit;
+            }
+            memcpy(img + 24, &mxcsr, 4);
+            for (unsigned i = 0; i < 8; ++i) memcpy(img + 32 + 16 * i, t.fx + 32 + 16 * i, 10);
+            for (unsigned i = 0; i < 16; ++i) memcpy(img + 160 + 16 * i, t.xmm[i], 16);
+            if (below(8) == 0) img[3] ^= static_cast<uint8_t>(rng() & 0x80), img[2] ^= static_cast<uint8_t>(rng() & 0x80);
+            uint64_t bv = below(4), comp = 0;
+            memset(img + 512, 0, 64);
+            switch (below(16)) {
+                case 0: {
+                    // Beyond both XCR0s: the host checks XSTATE_BV against
+                    // its own (AVX and more), Petrel against x87 | SSE.
+                    unsigned bit;
+                    do bit = 2 + below(62); while (host_xcr0() >> bit & 1);
+                    bv |= 1ull << bit;
+                    break;
+                }
+                case 1: comp = 1ull << below(63); break;
+                case 2: img[528 + below(48)] = static_cast<uint8_t>(1 + below(255)); break;
+                default: break;
+            }
+            memcpy(img + 512, &bv, 8);
+            memcpy(img + 520, &comp, 8);
+        }
+        const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
+        for (unsigned i = 0; i < 576; ++i)
             if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = img[i];
     }
     // LDMXCSR's operand: a valid MXCSR (random controls and flags), one case

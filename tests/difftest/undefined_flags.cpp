@@ -43,6 +43,27 @@ bool magnitude_above(const St0& v, uint16_t exp, uint64_t sig) {
     return e > exp || (e == exp && v.sig > sig);
 }
 
+// The x87 part of an FXSAVE/XSAVE image (area at the memory operand).
+void fxsave_x87_skips(const DecodedInsn& d, const State& in, Undefined& u) {
+    const uint64_t a = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
+    // FOP/FIP/FCS/FDP/FDS (bytes 6-23): the harness loads them from the
+    // input image (FXRSTOR64), and without a pending unmasked exception
+    // AMD stores zeros where Intel stores what was loaded. With one
+    // pending both store the loaded values; only FCS and FDS of the
+    // 32-bit layout stay uncompared (newer Intel CPUs store them as 0:
+    // CPUID.7.0:EBX[13], FCS/FDS deprecated).
+    uint16_t fcw, fsw;
+    memcpy(&fcw, in.fx, 2);
+    memcpy(&fsw, in.fx + 2, 2);
+    const bool pending = fsw & ~fcw & 0x3f;
+    if (!pending) {
+        u.skip_mem(a + 6, 18);
+    } else if (!d.has(kPrefixRexW)) {
+        u.skip_mem(a + 12, 2);
+        u.skip_mem(a + 20, 2);
+    }
+}
+
 void x87_undefined(const DecodedInsn& d, const State& in, Undefined& u) {
     const St0 s0 = input_st0(in);
     switch (d.op) {
@@ -69,26 +90,10 @@ void x87_undefined(const DecodedInsn& d, const State& in, Undefined& u) {
             break;
         }
         case Op::FXSAVE: {
-            const uint64_t a = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
-            // FOP/FIP/FCS/FDP/FDS (bytes 6-23): the harness loads them from the
-            // input image (FXRSTOR64), and without a pending unmasked exception
-            // AMD stores zeros where Intel stores what was loaded. With one
-            // pending both store the loaded values; only FCS and FDS of the
-            // 32-bit layout stay uncompared (newer Intel CPUs store them as 0:
-            // CPUID.7.0:EBX[13], FCS/FDS deprecated).
-            uint16_t fcw, fsw;
-            memcpy(&fcw, in.fx, 2);
-            memcpy(&fsw, in.fx + 2, 2);
-            const bool pending = fsw & ~fcw & 0x3f;
-            if (!pending) {
-                u.skip_mem(a + 6, 18);
-            } else if (!d.has(kPrefixRexW)) {
-                u.skip_mem(a + 12, 2);
-                u.skip_mem(a + 20, 2);
-            }
+            fxsave_x87_skips(d, in, u);
             // MXCSR_MASK: AMD sets bit 17 (MM, the misaligned-SSE exception
             // mask, which Petrel does not implement); the rest must agree.
-            u.skip_mem(a + 30, 1, 0x02);
+            u.skip_mem(in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp) + 30, 1, 0x02);
             break;
         }
         default: break;
@@ -96,9 +101,76 @@ void x87_undefined(const DecodedInsn& d, const State& in, Undefined& u) {
     if (u.approx_st) u.fsw |= 1u << 9;  // C1
 }
 
+// Whether the input's x87 state is in its initial configuration (SDM 13.6:
+// FCW 037FH, FSW 0, all tags empty, FOP/FIP/FDP 0, registers 0).
+bool x87_initial(const State& in) {
+    static const uint8_t kInit[5] = {0x7f, 0x03, 0, 0, 0};
+    if (memcmp(in.fx, kInit, 5) != 0) return false;
+    for (unsigned i = 6; i < 24; ++i)
+        if (in.fx[i]) return false;
+    for (unsigned i = 0; i < 8; ++i)
+        for (unsigned j = 0; j < 10; ++j)
+            if (in.fx[32 + 16 * i + j]) return false;
+    return true;
+}
+
+// ... and the SSE state's (XMM0-15 zero; MXCSR not asked, since processors
+// differ in whether XINUSE[1] covers it).
+bool sse_initial(const State& in) {
+    for (const auto& x : in.xmm)
+        for (uint8_t b : x)
+            if (b) return false;
+    return true;
+}
+
+// XSAVE and XSAVEOPT with RFBM = EAX[1:0] (inputs.cpp: EDX:EAX requests x87
+// and SSE only; EDX's bits are beyond XCR0).
+void xsave_after(const DecodedInsn& d, const State& in, const uint8_t* in_data, const uint8_t* native_data,
+                 Undefined& u) {
+    const uint64_t a = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
+    const unsigned rfbm = static_cast<unsigned>(in.gpr[RAX] & 3);
+    // XSTATE_BV[i] for i in RFBM is XINUSE[i], which may be 1 while the
+    // component is in its initial configuration (SDM 13.6: implementation
+    // specific): not compared then. (Petrel's XINUSE is always 1.)
+    uint8_t bv_skip = 0;
+    if ((rfbm & 1) && x87_initial(in)) bv_skip |= 1;
+    if ((rfbm & 2) && sse_initial(in)) bv_skip |= 2;
+    if (bv_skip) u.skip_mem(a + 512, 1, bv_skip);
+    if (rfbm & 1) fxsave_x87_skips(d, in, u);
+    if (rfbm & 2) u.skip_mem(a + 30, 1, 0x02);  // MXCSR_MASK bit 17 (AMD's MM), as for FXSAVE
+    if (d.op != Op::XSAVEOPT) return;
+    // XSAVEOPT may skip a component in RFBM: one not in use (XINUSE[i] = 0,
+    // the init optimization) and one not modified since the XRSTOR that
+    // last loaded it from this same area (the modified optimization, SDM
+    // 13.9; the host's kernel XRSTORs its own buffers, but which ones the
+    // CPU tracks is its business). Petrel's XSAVEOPT is XSAVE, which the SDM
+    // allows. So a region of a requested component that the host left as
+    // it was (the input bytes are random, a written one almost surely
+    // differs) is not compared; one the host wrote must agree.
+    auto unchanged = [&](unsigned from, unsigned to) {
+        for (unsigned i = from; i < to; ++i) {
+            const uint64_t x = a + i;
+            if (x < kDataLo || x >= kDataLo + kDataSize) continue;
+            if (in_data[x - kDataLo] != native_data[x - kDataLo]) return false;
+        }
+        return true;
+    };
+    if ((rfbm & 1) && unchanged(0, 24) && unchanged(32, 160)) {
+        u.skip_mem(a, 24);
+        u.skip_mem(a + 32, 128);
+    }
+    if ((rfbm & 2) && unchanged(24, 32)) u.skip_mem(a + 24, 8);
+    if ((rfbm & 2) && unchanged(160, 416)) u.skip_mem(a + 160, 256);
+}
+
 }  // namespace
 
-void undefined_after(const DecodedInsn& d, const State& in, const State& native, Undefined& u) {
+void undefined_after(const DecodedInsn& d, const State& in, const State& native, const uint8_t* in_data,
+                     const uint8_t* native_data, Undefined& u) {
+    if (d.op == Op::XSAVE || d.op == Op::XSAVEOPT) {
+        xsave_after(d, in, in_data, native_data, u);
+        return;
+    }
     if (d.op < Op::FLD || d.op > Op::FXRSTOR) return;
     uint16_t fcw, fsw_in, fsw_out;
     memcpy(&fcw, in.fx, 2);

@@ -29,10 +29,10 @@ struct Undefined {
         unsigned len = 0;
         uint8_t bits = 0xff;
     };
-    MemSkip mem_skip[4];
+    MemSkip mem_skip[8];
     unsigned n_mem_skip = 0;
     void skip_mem(uint64_t addr, unsigned len, uint8_t bits = 0xff) {
-        if (n_mem_skip < 4) mem_skip[n_mem_skip++] = MemSkip{addr, len, bits};
+        if (n_mem_skip < 8) mem_skip[n_mem_skip++] = MemSkip{addr, len, bits};
     }
     // The bits of the data byte at linear address a that are compared.
     uint8_t mem_compared(uint64_t a) const {
@@ -47,7 +47,10 @@ Undefined undefined_for(const DecodedInsn& d, const State& in);
 
 // What the host's result shows to be vendor-specific: where AMD and Intel
 // (the SDM) answer differently for an unmasked x87 exception the
-// instruction raised. May set u.result (the case is then not compared).
-void undefined_after(const DecodedInsn& d, const State& in, const State& native, Undefined& u);
+// instruction raised, and what XSAVE/XSAVEOPT may leave unwritten.
+// in_data/native_data: the data pages before and after (natively).
+// May set u.result (the case is then not compared).
+void undefined_after(const DecodedInsn& d, const State& in, const State& native, const uint8_t* in_data,
+                     const uint8_t* native_data, Undefined& u);
 
 }  // namespace petrel::difftest
