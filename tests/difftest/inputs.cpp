@@ -275,6 +275,41 @@ void InputGen::fp_state(State& s) {
     }
 }
 
+// One case in 8: a reserved MXCSR bit set (#GP on a load; never bit 17,
+// AMD's MM, which AMD accepts).
+void InputGen::maybe_reserved_mxcsr_bit(uint32_t& mxcsr) {
+    if (below(8) == 0) {
+        unsigned bit;
+        do bit = 16 + below(16); while (bit == 17);
+        mxcsr |= 1u << bit;
+    }
+}
+
+// The legacy 512-byte region FXRSTOR and XRSTOR load: a random x87/SSE
+// state made as the harness's own inputs are (fp_state) over the random
+// bytes already in img, MXCSR sometimes with a reserved bit, and one case
+// in 8 with ES/B disagreeing with the flags (the load recomputes them).
+void InputGen::restore_image(uint8_t* img) {
+    State t;
+    fp_state(t);
+    memcpy(img, t.fx, 5);
+    memcpy(img + 6, t.fx + 6, 18);
+    uint32_t mxcsr = t.mxcsr;
+    maybe_reserved_mxcsr_bit(mxcsr);
+    memcpy(img + 24, &mxcsr, 4);
+    for (unsigned i = 0; i < 8; ++i) memcpy(img + 32 + 16 * i, t.fx + 32 + 16 * i, 10);
+    for (unsigned i = 0; i < 16; ++i) memcpy(img + 160 + 16 * i, t.xmm[i], 16);
+    if (below(8) == 0) img[3] ^= static_cast<uint8_t>(rng() & 0x80), img[2] ^= static_cast<uint8_t>(rng() & 0x80);
+}
+
+// Writes bytes at the explicit memory operand; only those inside the data
+// pages (an operand may run into the guard page).
+static void put_operand(const DecodedInsn& d, const State& in, uint8_t* data, const uint8_t* bytes, unsigned n) {
+    const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
+    for (unsigned i = 0; i < n; ++i)
+        if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = bytes[i];
+}
+
 void InputGen::memory(const DecodedInsn& d, const State& in, uint8_t* data) {
     auto scramble = [&](uint64_t lin, unsigned n) {
         for (unsigned i = 0; i < n; i += 8) {
@@ -301,25 +336,10 @@ void InputGen::memory(const DecodedInsn& d, const State& in, uint8_t* data) {
         uint8_t img[512];
         for (auto& b : img) b = static_cast<uint8_t>(rng());
         if (d.op == Op::FXRSTOR) {
-            State t;
-            fp_state(t);
-            memcpy(img, t.fx, 5);
-            memcpy(img + 6, t.fx + 6, 18);
-            uint32_t mxcsr = t.mxcsr;
-            if (below(8) == 0) {
-                unsigned bit;
-                do bit = 16 + below(16); while (bit == 17);
-                mxcsr |= 1u << bit;
-            }
-            memcpy(img + 24, &mxcsr, 4);
-            for (unsigned i = 0; i < 8; ++i) memcpy(img + 32 + 16 * i, t.fx + 32 + 16 * i, 10);
-            for (unsigned i = 0; i < 16; ++i) memcpy(img + 160 + 16 * i, t.xmm[i], 16);
-            if (below(8) == 0) img[3] ^= static_cast<uint8_t>(rng() & 0x80), img[2] ^= static_cast<uint8_t>(rng() & 0x80);
+            restore_image(img);
             if (below(8) == 0) img[0] |= static_cast<uint8_t>(rng() & 0xc0), img[1] |= static_cast<uint8_t>(rng() & 0xe0);
         }
-        const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
-        for (unsigned i = 0; i < 512; ++i)
-            if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = img[i];
+        put_operand(d, in, data, img, sizeof img);
     }
     // XSAVE/XSAVEOPT: 576 random bytes (the header's XSTATE_BV bits outside
     // RFBM must stay, and XSAVE writes no other header byte). XRSTOR: the
@@ -334,20 +354,7 @@ void InputGen::memory(const DecodedInsn& d, const State& in, uint8_t* data) {
         uint8_t img[576];
         for (auto& b : img) b = static_cast<uint8_t>(rng());
         if (d.op == Op::XRSTOR) {
-            State t;
-            fp_state(t);
-            memcpy(img, t.fx, 5);
-            memcpy(img + 6, t.fx + 6, 18);
-            uint32_t mxcsr = t.mxcsr;
-            if (below(8) == 0) {
-                unsigned bit;
-                do bit = 16 + below(16); while (bit == 17);
-                mxcsr |= 1u << bit;
-            }
-            memcpy(img + 24, &mxcsr, 4);
-            for (unsigned i = 0; i < 8; ++i) memcpy(img + 32 + 16 * i, t.fx + 32 + 16 * i, 10);
-            for (unsigned i = 0; i < 16; ++i) memcpy(img + 160 + 16 * i, t.xmm[i], 16);
-            if (below(8) == 0) img[3] ^= static_cast<uint8_t>(rng() & 0x80), img[2] ^= static_cast<uint8_t>(rng() & 0x80);
+            restore_image(img);
             uint64_t bv = below(4), comp = 0;
             memset(img + 512, 0, 64);
             switch (below(16)) {
@@ -366,33 +373,24 @@ void InputGen::memory(const DecodedInsn& d, const State& in, uint8_t* data) {
             memcpy(img + 512, &bv, 8);
             memcpy(img + 520, &comp, 8);
         }
-        const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
-        for (unsigned i = 0; i < 576; ++i)
-            if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = img[i];
+        put_operand(d, in, data, img, sizeof img);
     }
     // LDMXCSR's operand: a valid MXCSR (random controls and flags), one case
     // in 8 with a reserved bit set (#GP; not bit 17, see above).
     if (d.op == Op::LDMXCSR && mi >= 0) {
         uint32_t v = static_cast<uint32_t>(rng() & 0xffff);
-        if (below(8) == 0) {
-            unsigned bit;
-            do bit = 16 + below(16); while (bit == 17);
-            v |= 1u << bit;
-        }
-        const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
-        for (unsigned i = 0; i < 4; ++i)
-            if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = static_cast<uint8_t>(v >> 8 * i);
+        maybe_reserved_mxcsr_bit(v);
+        uint8_t b[4];
+        memcpy(b, &v, 4);
+        put_operand(d, in, data, b, 4);
     }
-    // A string compare's memory operand is string B (see string_operand);
-    // only the bytes inside the data pages are written.
+    // A string compare's memory operand is string B (see string_operand).
     if (is_string_compare(d.op) && mi >= 0 && below(8)) {
         const bool words = d.imm & 1;
         uint8_t b[16];
-        const uint64_t lin = in.gpr[d.mem_base] + static_cast<uint64_t>(d.disp);
         string_operand(*this, b, words);
         string_overlap(*this, in.xmm[d.ops[0].reg], b, words);
-        for (unsigned i = 0; i < 16; ++i)
-            if (lin + i >= kDataLo && lin + i < kDataLo + kDataSize) data[lin + i - kDataLo] = b[i];
+        put_operand(d, in, data, b, 16);
     }
 }
 

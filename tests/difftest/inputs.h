@@ -25,6 +25,10 @@ public:
     void fp_state(State& s);
     // Fills the bytes around the operands of insn in the data image.
     void memory(const DecodedInsn& insn, const State& in, uint8_t* data);
+
+private:
+    void maybe_reserved_mxcsr_bit(uint32_t& mxcsr);
+    void restore_image(uint8_t* img);  // the 512-byte legacy region for FXRSTOR/XRSTOR
 };
 
 }  // namespace petrel::difftest
