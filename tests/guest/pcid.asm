@@ -29,6 +29,7 @@
 %include "paging.inc"
 %include "longmode.inc"
 %include "quirks.inc"
+%include "v86_exc.inc"
 
 CR4_PGE   equ 1 << 7
 CR4_PCIDE equ 1 << 17
@@ -47,38 +48,6 @@ VAL_A   equ 0xaaaa0001
 VAL_B   equ 0xbbbb0002
 
 
-; V86_EXC vector, blob_label, "what": run the 16-bit code at V86_LOW +
-; (label - v86_blob) (V86_COPY put it there) in virtual-8086 mode (IOPL 3);
-; it must raise `vector` at its first instruction.
-V86_LOW equ 0x8000
-EFL_VM  equ 0x20000
-%macro V86_EXC 3
-    EXPECT_EXC %1, %%ud
-    push dword 0                ; GS
-    push dword 0                ; FS
-    push dword V86_LOW >> 4     ; DS
-    push dword V86_LOW >> 4     ; ES
-    push dword 0                ; SS
-    push dword 0x7000           ; ESP
-    push dword EFL_VM | 0x3002
-    push dword V86_LOW >> 4     ; CS
-    push dword %2 - v86_blob
-    iretd
-%%ud:
-    mov ax, SEL_DATA32
-    mov fs, ax
-    mov gs, ax
-    CHECK [exc_vector], %1, {%3, ": vector"}
-    CHECK [exc_cs], V86_LOW >> 4, {%3, ": CS"}
-    CHECK [exc_eip], %2 - v86_blob, {%3, ": IP"}
-    CHECKF [exc_eflags], EFL_VM, EFL_VM, {%3, ": VM in EFLAGS"}
-%endmacro
-%macro V86_COPY 0
-    mov esi, v86_blob
-    mov edi, V86_LOW
-    mov ecx, v86_blob_end - v86_blob
-    rep movsb
-%endmacro
 
 section .data
 align 16

@@ -50,6 +50,7 @@
 %include "paging.inc"
 %include "longmode.inc"
 %include "quirks.inc"
+%include "v86_exc.inc"
 
 CR4_PSE  equ 1 << 4
 CR4_SMEP equ 1 << 20
@@ -74,38 +75,6 @@ LDT_CODE3 equ 0x17              ; LDT entry 2 (64-bit code, DPL 3), RPL 3
 SEL_STSS equ 0x70               ; 16-byte 64-bit TSS descriptor (0x70/0x78)
 
 
-; V86_UD blob_label, "what": run the 16-bit code at V86_LOW + (label -
-; v86_blob) (V86_COPY put it there) in virtual-8086 mode (IOPL 3); it must
-; raise #UD at its first instruction.
-V86_LOW equ 0x8000
-EFL_VM  equ 0x20000
-%macro V86_UD 2
-    EXPECT_EXC 6, %%ud
-    push dword 0                ; GS
-    push dword 0                ; FS
-    push dword V86_LOW >> 4     ; DS
-    push dword V86_LOW >> 4     ; ES
-    push dword 0                ; SS
-    push dword 0x7000           ; ESP
-    push dword EFL_VM | 0x3002
-    push dword V86_LOW >> 4     ; CS
-    push dword %1 - v86_blob
-    iretd
-%%ud:
-    mov ax, SEL_DATA32
-    mov fs, ax
-    mov gs, ax
-    CHECK [exc_vector], 6, {%2, ": vector"}
-    CHECK [exc_cs], V86_LOW >> 4, {%2, ": CS"}
-    CHECK [exc_eip], %1 - v86_blob, {%2, ": IP"}
-    CHECKF [exc_eflags], EFL_VM, EFL_VM, {%2, ": VM in EFLAGS"}
-%endmacro
-%macro V86_COPY 0
-    mov esi, v86_blob
-    mov edi, V86_LOW
-    mov ecx, v86_blob_end - v86_blob
-    rep movsb
-%endmacro
 
 section .data
 align 8
@@ -189,8 +158,8 @@ main:
 .lock_stac_done:
 
     V86_COPY
-    V86_UD v86_stac, "STAC in V86 mode"
-    V86_UD v86_clac, "CLAC in V86 mode"
+    V86_EXC 6, v86_stac, "STAC in V86 mode"
+    V86_EXC 6, v86_clac, "CLAC in V86 mode"
 
     ; ---- 32-bit paging: everything supervisor except [usr_begin, usr_end) ----
     call build_32_identity
