@@ -66,7 +66,7 @@ const Block& BlockCache::lookup(Cpu& cpu) {
     if (mode == CodeMode::Bits64) {
         // CS has no base or limit: a canonical RIP needs no segment checks.
         lin = rip;
-        if (static_cast<uint64_t>(static_cast<int64_t>(rip << 16) >> 16) != rip)
+        if (!is_canonical(rip))
             lin = cpu.linear_address(CS, rip, 1, Access::Exec);  // raises #GP
     } else {
         // CS always holds a present code segment (never expand-down).

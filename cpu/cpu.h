@@ -189,7 +189,7 @@ public:
         if (!(s.rflags & kAC) && access != Access::Exec) {
             if (code_mode() == CodeMode::Bits64) {
                 const uint64_t lin = offset + ((seg == FS || seg == GS) ? s.seg[seg].base : 0);
-                if (canonical_address(lin) && canonical_address(lin + size - 1)) return lin;
+                if (is_canonical(lin) && is_canonical(lin + size - 1)) return lin;
             } else {
                 const Segment& sg = s.seg[seg];
                 if ((sg.attr & 0x9e) == 0x92 && offset + size - 1 <= sg.limit)
@@ -198,7 +198,6 @@ public:
         }
         return linear_address_checked(seg, offset, size, access);
     }
-    static bool canonical_address(uint64_t a) { return static_cast<uint64_t>(static_cast<int64_t>(a << 16) >> 16) == a; }
     // linear_address with every check (raises the fault).
     uint64_t linear_address_checked(unsigned seg, uint64_t offset, unsigned size, Access access);
     [[gnu::always_inline]] uint64_t read_mem(unsigned seg, uint64_t offset, unsigned size) {

@@ -8,8 +8,6 @@
 
 namespace petrel {
 
-static bool canonical(uint64_t a) { return static_cast<uint64_t>(static_cast<int64_t>(a << 16) >> 16) == a; }
-
 // #AC: CR0.AM and EFLAGS.AC at CPL 3 make misaligned data accesses fault.
 static bool misaligned_ac(const CpuState& s, uint64_t lin, unsigned size, Access access) {
     if (access == Access::Exec || size < 2 || size > 8) return false;
@@ -21,7 +19,7 @@ uint64_t Cpu::linear_address_checked(unsigned seg, uint64_t offset, unsigned siz
     const uint8_t fault_vec = seg == SS ? kVecSS : kVecGP;
     if (code_mode() == CodeMode::Bits64) {
         uint64_t lin = offset + ((seg == FS || seg == GS) ? s.seg[seg].base : 0);
-        if (!canonical(lin) || !canonical(lin + size - 1)) raise(fault_vec, 0);
+        if (!is_canonical(lin) || !is_canonical(lin + size - 1)) raise(fault_vec, 0);
         if (misaligned_ac(s, lin, size, access)) raise(kVecAC, 0);
         return lin;
     }

@@ -40,6 +40,9 @@ enum Vector : uint8_t {
 };
 
 // A segment register with its hidden descriptor cache.
+// A 64-bit linear address is canonical when bits 63:47 are all equal.
+inline bool is_canonical(uint64_t a) { return static_cast<uint64_t>(static_cast<int64_t>(a << 16) >> 16) == a; }
+
 struct Segment {
     uint16_t selector = 0;
     uint16_t attr = 0;    // descriptor bits 40-47 in 0-7 (type, S, DPL, P) and 52-55 in 8-11 (AVL, L, D/B, G)

@@ -14,12 +14,10 @@ namespace petrel {
 
 namespace {
 
-bool canonical(uint64_t a) { return static_cast<uint64_t>(static_cast<int64_t>(a << 16) >> 16) == a; }
-
 uint64_t checked_target(Cpu& cpu, uint64_t target, unsigned opsize) {
     target &= size_mask(opsize);
     if (cpu.code_mode() == CodeMode::Bits64) {
-        if (!canonical(target)) cpu.raise(kVecGP, 0);
+        if (!is_canonical(target)) cpu.raise(kVecGP, 0);
     } else if (target > cpu.s.seg[CS].limit) {
         cpu.raise(kVecGP, 0);
     }

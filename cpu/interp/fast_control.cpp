@@ -20,7 +20,7 @@ template <unsigned W>
 inline uint64_t checked_target(Cpu& c, uint64_t target) {
     target &= kWidthMask<W>;
     if constexpr (W == 8) {
-        if (!Cpu::canonical_address(target)) c.raise(kVecGP, 0);
+        if (!is_canonical(target)) c.raise(kVecGP, 0);
     } else {
         if (target > c.s.seg[CS].limit) c.raise(kVecGP, 0);
     }

@@ -64,7 +64,6 @@ private:
     bool saved_;
 };
 
-inline bool is_canonical(uint64_t a) { return static_cast<uint64_t>(static_cast<int64_t>(a << 16) >> 16) == a; }
 inline bool is_null_selector(uint16_t sel) { return (sel & ~3u) == 0; }
 // Error code naming a selector: index and TI, with EXT in bit 0.
 inline uint32_t sel_error(uint16_t sel, bool ext = false) { return (sel & 0xfffcu) | (ext ? 1u : 0u); }
